@@ -1,0 +1,47 @@
+/** The commander program: registration only. Each command's module is imported when it runs. */
+import { Command, Option } from 'commander';
+
+export function buildProgram(): Command {
+  const program = new Command('gazette')
+    .description('Job history warehouse, quarterly newsletter and per-job feedback for YARN and Slurm clusters.')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run gazette --help for usage)');
+
+  const common = (c: Command) =>
+    c
+      .option('--db <file>', 'the warehouse file (default: $GAZETTE_DB or ./gazette.duckdb)')
+      .option('--config <file>', 'the settings file (default: ./gazette.yaml if present)');
+
+  common(
+    program
+      .command('ingest')
+      .description('Load job history files (or a live ResourceManager) into the warehouse.')
+      .argument('[paths...]', 'files or directories (every matching file below a directory)')
+      .addOption(new Option('--format <format>', 'input format').choices(['yarn-apps', 'sacct', 'canonical']))
+      .option('--cluster <name>', 'the cluster these jobs ran on (default: settings, else "default")')
+      .option('--timezone <zone>', 'IANA time zone of local times in the input (sacct); default from settings, else UTC')
+      .option('--rm-url <url>', 'pull finished applications live from a ResourceManager, from the last remembered mark')
+      .option('--page-hours <hours>', 'with --rm-url: width of each finishedTime window requested', '24')
+      .option('--reload', 'load files again even if their content was loaded before'),
+  ).action(async (paths: string[], opts) => (await import('./commands/ingest.js')).runIngest(paths, opts));
+
+  common(
+    program
+      .command('sql')
+      .description('Run SQL over the warehouse (read-only unless --write).')
+      .argument('[query]', 'the query; or -f FILE; or standard input; or, on a terminal, an interactive prompt')
+      .option('-f, --file <file>', 'read the query from a file')
+      .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else csv)').choices(['table', 'csv', 'json', 'parquet']))
+      .option('--out <file>', 'write the result to a file (required for parquet)')
+      .option('--write', 'allow statements that change the warehouse'),
+  ).action(async (query: string | undefined, opts) => (await import('./commands/sql.js')).runSql(query, opts));
+
+  common(
+    program
+      .command('status')
+      .description('Summarise what the warehouse holds: jobs per cluster and source, loads, rejected rows.'),
+  ).action(async (opts) => (await import('./commands/status.js')).runStatus(opts));
+
+  return program;
+}
