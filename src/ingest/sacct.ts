@@ -116,7 +116,6 @@ export const sacct: JobSource = {
          ${duration(at('totalcpu'))} as total_cpu_s,
          regexp_extract(coalesce(${at('reqmem')}, ''), '^([0-9.]+)([KMGTP]?)([cn]?)$', ['v', 'u', 'per']) as rm
        from stg_sacct`,
-      { tz: ctx.timezone },
     );
     await conn.run(`drop table stg_sacct`);
     await conn.run(
