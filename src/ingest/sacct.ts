@@ -62,6 +62,12 @@ export const sacct: JobSource = {
       await conn.run(`create or replace temp table stg_rejects (line bigint, reason varchar, raw varchar)`);
       return;
     }
+    // `sacct --parsable` (-p) ends every line with '|'; --parsable2 (-P) does not. Read both.
+    if (String(first[0][0]).endsWith('|')) {
+      ctx.warnOnce('sacct-parsable1', `${ctx.file}: lines end with '|' (sacct -p); read as --parsable2 with the trailing '|' dropped.`);
+      await conn.run(`update stg_sacct_lines set text = regexp_replace(text, '[|]$', '')`);
+      first[0][0] = String(first[0][0]).replace(/\|$/, '');
+    }
     const head = String(first[0][0]).split('|').map((f) => f.trim().toLowerCase());
     const hasHeader = head.includes('jobid') || head.includes('jobidraw');
     const fields = hasHeader ? head : XDMOD_FIELDS;
@@ -72,9 +78,6 @@ export const sacct: JobSource = {
     }
     if (!fields.includes('jobidraw') && !fields.includes('jobid')) throw new FileFormatError(`the header has no JobID or JobIDRaw field.`);
     if (!fields.includes('state')) throw new FileFormatError(`the header has no State field; gazette needs it to know how jobs ended.`);
-    if (hasHeader && fields.at(-1) === '') {
-      throw new FileFormatError(`the header ends with '|': that is --parsable output; run sacct with --parsable2.`);
-    }
     const n = fields.length;
     const at = (name: string) => {
       const i = fields.indexOf(name);
@@ -127,9 +130,10 @@ export const sacct: JobSource = {
        where s.is_step and s.reason is null
          and s.parent not in (select id_raw from stg_sacct_checked where not is_step and reason is null and id_raw is not null)`,
     );
-    // ReqMem: 4000Mc is per CPU, 16Gn (or, from Slurm 21.08, a bare 16G) per node.
-    const reqMem = `(try_cast(rm.v as double) * case rm.u when 'K' then 1.0 / 1024 when 'G' then 1024 when 'T' then 1048576 when 'P' then 1073741824 else 1 end
-      * case rm.per when 'c' then coalesce(req_cpus, cpus, 1) else coalesce(nodes, 1) end)`;
+    // ReqMem: before Slurm 21.08, 4000Mc is per CPU and 16Gn per node; from 21.08 a bare 16G is
+    // the job's total (the mem= of ReqTRES). 0 (--mem=0) means "all of each node": unknown here.
+    const reqMem = `nullif(try_cast(rm.v as double) * case rm.u when 'K' then 1.0 / 1024 when 'G' then 1024 when 'T' then 1048576 when 'P' then 1073741824 else 1 end
+      * case rm.per when 'c' then coalesce(nullif(cpus, 0), req_cpus, 1) when 'n' then coalesce(nodes, 1) else 1 end, 0)`;
     const allocTres = at('alloctres');
     const reqTres = at('reqtres');
     const gpus = (t: string) => `coalesce(try_cast(${tres(t, 'gres/gpu')} as double),
@@ -142,7 +146,7 @@ export const sacct: JobSource = {
        ), j as (
          select c.*, s.max_rss_mb as step_rss, s.total_cpu_s as step_cpu, s.steps,
            ${size(tres(allocTres, 'mem'))} as alloc_mem,
-           coalesce(${size(tres(reqTres, 'mem'))}, ${reqMem}) as req_mem,
+           coalesce(nullif(${size(tres(reqTres, 'mem'))}, 0), ${reqMem}) as req_mem,
            ${gpus(allocTres)} as gpus,
            ${time(at('submit'))} as t_submit, ${time(at('start'))} as t_start, ${time(at('end'))} as t_end,
            regexp_replace(coalesce(${at('state')}, ''), '[+]$', '') as raw

@@ -19,8 +19,13 @@ const FIELDS = [
 const NUMERIC = ['startedTime', 'launchTime', 'finishedTime', 'elapsedTime', 'allocatedMB', 'allocatedVCores', 'vcoreSeconds', 'memorySeconds'];
 
 const SHAPE = JSON.stringify({ ...Object.fromEntries(FIELDS.map((f) => [f, 'VARCHAR'])), resourceSecondsMap: 'JSON' });
-/** json_merge_patch with nulls removes the keys that went into columns; the rest is `extra`. */
-const MAPPED = JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f, null])));
+/**
+ * json_merge_patch with nulls removes the keys that went into columns; the rest is `extra`.
+ * allocatedMB/allocatedVCores stay in extra too: they are the app's allocation *now*, which
+ * is a column only while it runs (finished apps report -1, 0 or a stale value).
+ */
+const MAPPED = JSON.stringify(Object.fromEntries(FIELDS.filter((f) => !f.startsWith('allocated')).map((f) => [f, null])));
+const UNFINISHED = `a.state in ('RUNNING', 'NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED')`;
 
 const ms = (f: string) => `try_cast(a.${f} as double)`;
 const ts = (f: string) => `case when ${ms(f)} > 0 then make_timestamp(cast(${ms(f)} * 1000 as bigint)) end`;
@@ -103,17 +108,15 @@ export const yarnApps: JobSource = {
          ${ts('finishedTime')} as end_time,
          case when ${ms('launchTime')} > 0 and ${ms('startedTime')} > 0 then (${ms('launchTime')} - ${ms('startedTime')}) / 1000 end as wait_s,
          ${ms('elapsedTime')} / 1000 as elapsed_s,
-         case when ${ms('allocatedVCores')} > 0 then ${ms('allocatedVCores')} end as alloc_cpus,
-         case when ${ms('allocatedMB')} > 0 then ${ms('allocatedMB')} end as alloc_memory_mb,
+         case when ${UNFINISHED} and ${ms('allocatedVCores')} > 0 then ${ms('allocatedVCores')} end as alloc_cpus,
+         case when ${UNFINISHED} and ${ms('allocatedMB')} > 0 then ${ms('allocatedMB')} end as alloc_memory_mb,
          null::double as alloc_gpus,
          ${ms('vcoreSeconds')} as vcore_seconds,
          ${ms('memorySeconds')} as memory_mb_seconds,
-         case when a.resourceSecondsMap is not null then list_sum(list_transform(
-           list_filter(
-             from_json(case json_type(a.resourceSecondsMap, '$.entry') when 'OBJECT' then '[' || (a.resourceSecondsMap->'$.entry') || ']' when 'ARRAY' then a.resourceSecondsMap->'$.entry' else '[]' end,
-                       '[{"key": "VARCHAR", "value": "VARCHAR"}]'),
-             lambda e: e.key = 'yarn.io/gpu'),
-           lambda e: try_cast(e.value as double))) end as gpu_seconds,
+         -- Jettison writes the map as duplicate "entry" keys ({"entry":{…},"entry":{…}}), or an array:
+         -- scan the entries' text for the yarn.io/gpu one rather than trusting a JSON path.
+         try_cast(regexp_extract(regexp_extract(a.resourceSecondsMap::varchar, '[{][^{}]*"key" *: *"yarn[.]io/gpu"[^{}]*[}]'),
+                                 '"value" *: *"?([0-9.]+)', 1) as double) as gpu_seconds,
          null::double as req_memory_mb,
          null::double as max_rss_mb,
          null::double as total_cpu_s,

@@ -1,0 +1,135 @@
+/** The load contract: one transaction per file, idempotent reloads, newer records win, nothing lost. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fixture, job, query, runCli, tmpDir } from '../helpers.js';
+
+const yarn = (f: string) => fixture('yarn', f);
+const ingest = (db: string, ...args: string[]) => runCli(['ingest', '--db', db, '--format', 'yarn-apps', '--cluster', 'prod', ...args]);
+
+async function snapshot(db: string): Promise<string> {
+  const rows = await query(db, `select * exclude (ingest_run_id) replace (extra::varchar as extra) from jobs order by cluster, job_id`);
+  return JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+describe('ingest pipeline', () => {
+  it('loading the same file again changes nothing, and is recorded as skipped', async () => {
+    const db = path.join(tmpDir(), 'w.duckdb');
+    assert.equal((await ingest(db, yarn('eagle__sparkcompleteapp.json'))).code, 0);
+    const before = await snapshot(db);
+    const again = await ingest(db, yarn('eagle__sparkcompleteapp.json'));
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /0 loaded, 1 skipped/);
+    assert.match(again.stderr, /already loaded \(run 1\)/);
+    assert.equal(await snapshot(db), before);
+    const runs = await query<{ status: string; sha256: string }>(db, `select status, sha256 from ingest_runs order by id`);
+    assert.deepEqual(runs.map((r) => r.status), ['loaded', 'skipped']);
+    assert.equal(runs[0].sha256, runs[1].sha256);
+    assert.match(runs[0].sha256, /^[0-9a-f]{64}$/);
+  });
+
+  it('skips a copy of a loaded file (same content, other name) by its hash; --reload loads it again', async () => {
+    const dir = tmpDir();
+    const db = path.join(dir, 'w.duckdb');
+    fs.copyFileSync(yarn('eagle__sparkcompleteapp.json'), path.join(dir, 'copy.json'));
+    assert.equal((await ingest(db, yarn('eagle__sparkcompleteapp.json'))).code, 0);
+    assert.match((await ingest(db, path.join(dir, 'copy.json'))).stdout, /1 skipped/);
+    const before = await snapshot(db);
+    const r = await ingest(db, '--reload', path.join(dir, 'copy.json'));
+    assert.match(r.stdout, /1 loaded, 0 skipped/);
+    assert.equal(await snapshot(db), before);
+  });
+
+  it('a newer record replaces the older one: RUNNING then FINISHED', async () => {
+    const db = path.join(tmpDir(), 'w.duckdb');
+    assert.equal((await ingest(db, yarn('apps-app-running.json'))).code, 0);
+    assert.equal((await job(db, 'application_1759900000000_0042')).state, 'RUNNING');
+    assert.equal((await ingest(db, yarn('apps-app-finished-failed.json'))).code, 0);
+    const j = await job(db, 'application_1759900000000_0042');
+    assert.equal(j.state, 'FAILED');
+    assert.equal(j.raw_state, 'FINISHED/FAILED');
+    assert.match(String(j.diagnostics), /exitCode: -104/);
+    assert.equal(j.alloc_cpus, null);
+    assert.equal(j.vcore_seconds, 800);
+  });
+
+  it('an older record does not replace a newer one: FINISHED then a late RUNNING snapshot', async () => {
+    const db = path.join(tmpDir(), 'w.duckdb');
+    assert.equal((await ingest(db, yarn('apps-app-finished-failed.json'))).code, 0);
+    const r = await ingest(db, yarn('apps-app-running.json'));
+    assert.match(r.stdout, /1 jobs read, 0 new or newer/);
+    assert.equal((await job(db, 'application_1759900000000_0042')).state, 'FAILED');
+  });
+
+  it('between two finished records of one app, the later end wins whatever the load order', async () => {
+    // The doc example and the eagle capture share application_1326815542473_0001; eagle's ended in 2016, the doc's in 2012.
+    for (const order of [
+      ['hadoop-doc__cluster_apps.json', 'eagle__mrcompleteapp.json'],
+      ['eagle__mrcompleteapp.json', 'hadoop-doc__cluster_apps.json'],
+    ]) {
+      const db = path.join(tmpDir(), 'w.duckdb');
+      for (const f of order) assert.equal((await ingest(db, yarn(f))).code, 0);
+      const j = await job(db, 'application_1326815542473_0001');
+      assert.equal(j.name, 'insert overwrite table xx.yy...end(Stage-1)', order.join(' then '));
+      assert.equal(j.end_time, '2016-11-15 21:18:38.794');
+    }
+  });
+
+  it('a truncated file rolls back alone: the others load, the command exits 1 naming it', async () => {
+    const db = path.join(tmpDir(), 'w.duckdb');
+    const r = await ingest(db, yarn('apps-app-running.json'), yarn('apps-truncated.json'), yarn('eagle__sparkcompleteapp.json'));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /apps-truncated\.json: cannot be read as yarn-apps: .*/);
+    assert.match(r.stderr, /1 file\(s\) did not load and were rolled back \(the others loaded\)/);
+    assert.match(r.stdout, /3 file\(s\): 2 loaded, 0 skipped \(already loaded\), 1 failed; 3 jobs read/);
+    const [n] = await query<{ n: bigint }>(db, `select count(*) as n from jobs`);
+    assert.equal(Number(n.n), 3, 'the truncated file held 0043, which must not be there');
+    const failed = await query<{ status: string; message: string }>(db, `select status, message from ingest_runs where file like '%apps-truncated.json'`);
+    assert.equal(failed[0].status, 'failed');
+    // Fixing nothing and running again: loaded files are skipped, the bad one fails again.
+    const again = await ingest(db, yarn('apps-app-running.json'), yarn('apps-truncated.json'));
+    assert.equal(again.code, 1);
+    assert.match(again.stdout, /0 loaded, 1 skipped.*1 failed/);
+  });
+
+  it('a directory loads every matching file below it', async () => {
+    const dir = tmpDir();
+    const db = path.join(dir, 'w.duckdb');
+    fs.mkdirSync(path.join(dir, 'dumps/2026-10'), { recursive: true });
+    fs.copyFileSync(yarn('eagle__sparkcompleteapp.json'), path.join(dir, 'dumps/a.json'));
+    fs.copyFileSync(yarn('eagle__mrrunningapp.json'), path.join(dir, 'dumps/2026-10/b.json'));
+    fs.writeFileSync(path.join(dir, 'dumps/notes.txt'), 'not a dump');
+    const r = await ingest(db, path.join(dir, 'dumps'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /2 file\(s\): 2 loaded.*4 jobs read/);
+  });
+});
+
+describe('command line', () => {
+  it('exits 2 with a usage message when --format is missing', async () => {
+    const r = await runCli(['ingest', '--db', path.join(tmpDir(), 'w.duckdb'), yarn('eagle__mrrunningapp.json')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--format is required/);
+  });
+
+  it('exits 2 on an unknown option or format', async () => {
+    assert.equal((await runCli(['ingest', '--bogus'])).code, 2);
+    const r = await runCli(['ingest', '--format', 'lsf', 'x']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Allowed choices are yarn-apps, sacct, canonical/);
+  });
+
+  it('exits 2 naming a path that does not exist', async () => {
+    const r = await runCli(['ingest', '--db', path.join(tmpDir(), 'w.duckdb'), '--format', 'sacct', '/no/such/file.txt']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /\/no\/such\/file\.txt: no such file or directory/);
+  });
+
+  it('uses GAZETTE_DB when --db is not given', async () => {
+    const db = path.join(tmpDir(), 'env.duckdb');
+    const r = await runCli(['ingest', '--format', 'yarn-apps', yarn('eagle__mrrunningapp.json')], { env: { GAZETTE_DB: db } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fs.existsSync(db));
+  });
+});
