@@ -30,7 +30,7 @@ export const canonical: JobSource = {
         ? `read_parquet($file)`
         : kind === 'csv'
           ? `read_csv($file, header = true, all_varchar = true, auto_detect = true)`
-          : `read_json($file, format = 'newline_delimited', records = true)`;
+          : `read_json($file, format = 'newline_delimited', records = true, sample_size = -1)`;
     // CSV line numbers count the header line.
     await conn.run(
       `create or replace temp table stg_canonical as select row_number() over () + ${kind === 'csv' ? 1 : 0} as _line, * from ${reader}`,
@@ -62,7 +62,8 @@ export const canonical: JobSource = {
         continue;
       }
       const c = ident(col.name);
-      const asText = `nullif(trim(cast(${c} as varchar)), '')`;
+      // A JSON Lines key holding both numbers and strings arrives as DuckDB's JSON type: unwrap scalars.
+      const asText = col.type === 'JSON' ? `nullif(trim(${c} ->> '$'), '')` : `nullif(trim(cast(${c} as varchar)), '')`;
       let expr: string;
       if (type === 'timestamp') {
         expr = col.type.startsWith('TIMESTAMP') ? `cast(${c} as timestamp)` : `cast(try_cast(${asText} as timestamptz) as timestamp)`;
@@ -75,7 +76,7 @@ export const canonical: JobSource = {
           ? `cast(${c} as varchar[])`
           : `case when starts_with(${asText}, '[') then try_cast(${asText} as varchar[]) else list_filter(list_transform(string_split(${asText}, ','), lambda t: trim(t)), lambda t: t <> '') end`;
       } else if (type === 'json') {
-        expr = col.type === 'JSON' ? c : `try_cast(${asText} as json)`;
+        expr = col.type === 'JSON' ? c : `try_cast(nullif(trim(cast(${c} as varchar)), '') as json)`;
         reasons.push(`case when ${asText} is not null and ${expr} is null then 'extra is not valid JSON' end`);
       } else if (name === 'state') {
         expr = `upper(${asText})`;
@@ -103,8 +104,8 @@ export const canonical: JobSource = {
     await conn.run(`drop table stg_canonical`);
     await conn.run(
       `create or replace temp table stg_rejects as
-       select _line as line, _reason as reason, to_json(t)::varchar as raw
-       from (select * exclude (_reason) from stg_canonical_checked where _reason is not null) t`,
+       select _line as line, _reason as reason, json_merge_patch(to_json(t), '{"_line": null, "_reason": null}')::varchar as raw
+       from stg_canonical_checked t where _reason is not null`,
     );
     await conn.run(
       `create or replace temp table stg_jobs as
