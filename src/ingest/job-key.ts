@@ -10,7 +10,7 @@
  * load time; they are configurable in gazette.yaml (job_key.rules / extra_rules /
  * workflow_tags) and documented in the README.
  */
-import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { UsageError } from '../errors.js';
 import type { JobKeyRule, Settings } from '../settings.js';
 
@@ -81,9 +81,10 @@ export function buildJobKeySql(settings: Settings): JobKeySql {
     params[`jk_r${i}`] = r.replace;
     name = `regexp_replace(${name}, $jk_p${i}, $jk_r${i}, 'g')`;
   });
-  params.jk_wf = listValue((settings.jobKey.workflowTags ?? DEFAULT_WORKFLOW_TAGS).map((t) => t.toLowerCase()));
+  // One string, split in SQL: an empty list cannot be bound without a declared type.
+  params.jk_wf = (settings.jobKey.workflowTags ?? DEFAULT_WORKFLOW_TAGS).map((t) => t.toLowerCase()).join('\x1f');
   const workflow = `case when tags is null or len(tags) = 0 then null else nullif(array_to_string(list_filter(
-      list_transform($jk_wf, lambda k: list_transform(
+      list_transform(list_filter(string_split($jk_wf, chr(31)), lambda k: k <> ''), lambda k: list_transform(
         list_filter(tags, lambda t: starts_with(lower(t), k || ':') or starts_with(lower(t), k || '=')),
         lambda t: substr(t, length(k) + 2))[1]),
       lambda v: v is not null and v <> ''), '/'), '') end`;

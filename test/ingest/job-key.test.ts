@@ -1,0 +1,89 @@
+/** Job keys: the rules applied by DuckDB, on real-looking names. */
+import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'node:test';
+import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { buildJobKeySql, checkJobKeyRules } from '../../src/ingest/job-key.js';
+import type { Settings } from '../../src/settings.js';
+
+const defaults: Settings = { clusters: {}, jobKey: { extraRules: [] } };
+
+describe('job_key', () => {
+  let inst: DuckDBInstance;
+  let conn: DuckDBConnection;
+  before(async () => {
+    inst = await DuckDBInstance.create(':memory:');
+    conn = await inst.connect();
+  });
+  after(() => {
+    conn.closeSync();
+    inst.closeSync();
+  });
+
+  async function key(name: string, opts: { user?: string | null; queue?: string | null; tags?: string[]; settings?: Settings } = {}): Promise<string> {
+    const k = buildJobKeySql(opts.settings ?? defaults);
+    const r = await conn.runAndReadAll(
+      `select ${k.expr} as k from (select $name::varchar as name, $user::varchar as "user", $queue::varchar as queue, $tags::varchar[] as tags)`,
+      { ...k.params, name, user: opts.user === undefined ? 'alice' : opts.user, queue: opts.queue === undefined ? 'etl' : opts.queue, tags: opts.tags ? listValue(opts.tags) : null },
+    );
+    return String(r.getRows()[0][0]);
+  }
+
+  const cases: [string, string][] = [
+    ['coredata.CreateUserMapping_2016_11_04T08', 'coredata.CreateUserMapping_<date>'],
+    ['etl_daily_20261004', 'etl_daily_<date>'],
+    ['QuasiMonteCarlo', 'QuasiMonteCarlo'],
+    ['Spark shell', 'Spark shell'],
+    ['PigLatin:DefaultJobName', 'PigLatin:DefaultJobName'],
+    ['insert overwrite table xx.yy...end(Stage-1)', 'insert overwrite table xx.yy...end(Stage-1)'],
+    ['report 2026-10-04 08:00:00', 'report <date>'],
+    ['hourly_clicks_2026100408', 'hourly_clicks_<date>'],
+    ['backfill/2026/10/04', 'backfill/<date>'],
+    ['export_04.10.2026', 'export_<date>'],
+    ['monthly_billing_2026-09', 'monthly_billing_<month>'],
+    ['finance_close_2026-Q3', 'finance_close_<quarter>'],
+    ['load_hour=07', 'load_hour=<hour>'],
+    ['ingest_1730419200', 'ingest_<epoch>'],
+    ['snapshot-1730419200123-final', 'snapshot-<epoch>-final'],
+    ['score_5f0e1c9a-3b7d-4c2e-9a1f-0b2c3d4e5f60', 'score_<uuid>'],
+    ['distcp application_1479206441898_30784', 'distcp <app-id>'],
+    ['oozie:launcher:T=shell:W=wf_co_v3:A=extract:ID=0002383-161115184801730-oozie-oozi-W', 'oozie:launcher:T=shell:W=wf_co_v3:A=extract:ID=<oozie-id>'],
+    ['sqoop import (attempt 3)', 'sqoop import (attempt <n>)'],
+    ['dedupe_retry_2', 'dedupe_retry_<n>'],
+    ['sim_run_000123456', 'sim_run_<n>'],
+    ['resnet50_v2', 'resnet50_v2'],
+  ];
+  for (const [name, normalised] of cases) {
+    it(`${name} → ${normalised}`, async () => {
+      assert.equal(await key(name), `${normalised} [alice@etl]`);
+    });
+  }
+
+  it('adds user and queue, so two teams running the same name are two jobs', async () => {
+    assert.equal(await key('etl_daily_20261004', { user: 'bob', queue: 'bi' }), 'etl_daily_<date> [bob@bi]');
+    assert.equal(await key('x', { user: null, queue: null }), 'x [?@?]');
+  });
+
+  it('prefers a workflow id from applicationTags (key:value or key=value, any case)', async () => {
+    assert.equal(await key('load_2026-10-04', { tags: ['team:sales', 'airflow_dag_id:daily_orders', 'airflow_task_id:load'] }), 'wf:daily_orders/load');
+    assert.equal(await key('x', { tags: ['Workflow_ID=nightly-etl'] }), 'wf:nightly-etl');
+    assert.equal(await key('x', { tags: ['team:sales'] }), 'x [alice@etl]');
+  });
+
+  it('takes rules and workflow tags from the settings', async () => {
+    const settings: Settings = {
+      clusters: {},
+      jobKey: { extraRules: [{ pattern: '_part[0-9]+$', replace: '_part<n>' }], workflowTags: ['dag'] },
+    };
+    assert.equal(await key('etl_daily_20261004_part7', { settings }), 'etl_daily_<date>_part<n> [alice@etl]');
+    assert.equal(await key('x', { settings, tags: ['dag:abc'] }), 'wf:abc');
+    const replaced: Settings = { clusters: {}, jobKey: { rules: [{ pattern: '[0-9]+', replace: '#' }], extraRules: [] } };
+    assert.equal(await key('run_2026_10', { settings: replaced }), 'run_#_# [alice@etl]');
+  });
+
+  it('names a rule that is not valid RE2', async () => {
+    await assert.rejects(
+      checkJobKeyRules(conn, [{ pattern: '(unclosed', replace: '' }], 'gazette.yaml'),
+      /gazette\.yaml: job_key rule 1 \(\(unclosed\) is not a valid RE2 regular expression: .*missing \)/,
+    );
+  });
+});
