@@ -135,10 +135,8 @@ async function migrate(path: string, conn: DuckDBConnection): Promise<void> {
   if (version === SCHEMA_VERSION) return;
   await conn.run('begin transaction');
   try {
-    if (version === 0) {
-      await conn.run(`create table gazette_meta (key varchar primary key, value varchar)`);
-      await conn.run(`insert into gazette_meta values ('schema_version', '0')`);
-    }
+    await conn.run(`create table if not exists gazette_meta (key varchar primary key, value varchar)`);
+    await conn.run(`insert into gazette_meta values ('schema_version', '0') on conflict do nothing`);
     for (const m of MIGRATIONS.filter((m) => m.version > version)) {
       for (const sql of m.statements) await conn.run(sql);
     }
