@@ -4,6 +4,7 @@
  * objects (timestamps, big integers and decimals as strings).
  */
 import type { DuckDBResult, Json } from '@duckdb/node-api';
+import stringWidth from 'string-width';
 
 export type TextFormat = 'table' | 'csv' | 'json';
 
@@ -65,10 +66,11 @@ const NUMERIC = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
 export function alignTable(names: string[], rows: string[][]): string {
   const oneLine = (s: string) => s.replace(/\r?\n/g, '↵');
   const body = rows.map((r) => r.map(oneLine));
-  const widths = names.map((n, i) => Math.max(n.length, ...body.map((r) => [...r[i]].length)));
+  // Display width, so CJK and emoji job names (two columns each) keep the table aligned.
+  const widths = names.map((n, i) => Math.max(stringWidth(n), ...body.map((r) => stringWidth(r[i]))));
   const right = names.map((_, i) => body.length > 0 && body.every((r) => r[i] === 'NULL' || NUMERIC.test(r[i])));
   const pad = (s: string, i: number) => {
-    const fill = ' '.repeat(widths[i] - [...s].length);
+    const fill = ' '.repeat(widths[i] - stringWidth(s));
     return right[i] ? fill + s : s + fill;
   };
   const line = (cells: string[]) => cells.map(pad).join(' │ ').trimEnd();

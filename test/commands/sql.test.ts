@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it, before } from 'node:test';
-import { fixture, query, runCli, tmpDir } from '../helpers.js';
+import { spawn } from 'node:child_process';
+import { MAIN, fixture, query, runCli, tmpDir } from '../helpers.js';
 
 describe('gazette sql', () => {
   const dir = tmpDir();
@@ -37,6 +38,11 @@ describe('gazette sql', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('aligns the table by display width: CJK characters take two columns', async () => {
+    const r = await runCli(['sql', '--db', db, '--format', 'table', `select * from (values ('模拟_run', 1), ('ab', 22)) t(name, n)`]);
+    assert.equal(r.stdout, ['name     │  n', '─────────┼───', '模拟_run │  1', 'ab       │ 22', '(2 rows)', ''].join('\n'));
   });
 
   it('prints JSON lines with --format json, timestamps and lists included', async () => {
@@ -94,6 +100,24 @@ describe('gazette sql', () => {
     const r = await runCli(['sql', '--db', path.join(dir, 'missing.duckdb'), 'select 1']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no warehouse here yet/);
+  });
+
+  it('on a terminal with no query, prompts; statements may span lines; an error does not end the session', async () => {
+    // util-linux `script` gives the command a pseudo-terminal, as a person at a shell has.
+    const r = await new Promise<{ code: number; out: string }>((resolve, reject) => {
+      const child = spawn('script', ['-qec', `${process.execPath} ${MAIN} sql --db ${db}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, out }));
+      child.stdin.end('select count(*) as n\nfrom (values (1), (2)) t(x);\nselect nope;\nselect 41 + 1 as answer;\n.quit\n');
+    });
+    const text = r.out.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '');
+    assert.equal(r.code, 0);
+    assert.match(text, /gazette> /);
+    assert.match(text, /n\n─\n2\n\(1 row\)/);
+    assert.match(text, /Referenced column "nope"/);
+    assert.match(text, /answer\n──────\n    42\n/);
   });
 
   it('exits 2 for parquet without --out', async () => {

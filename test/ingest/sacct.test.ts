@@ -9,8 +9,10 @@
  *  - total_cpu_s is the job line's TotalCPU (sacct already sums the steps into it); the
  *    sum of the steps is only the fallback when the job line has none. sacct prints the
  *    job line without milliseconds once the total reaches an hour, so for five jobs this
- *    is the step sum with its milliseconds dropped (EXPECTED.md keeps them).
- *  - ReqTRES `mem=` wins over ReqMem when present (8300002: 6000, EXPECTED.md says 8000).
+ *    is the step sum with its milliseconds dropped (EXPECTED.md keeps them). EXPECTED.md's
+ *    step sums are checked by the fallback test, on a copy with the job lines' TotalCPU blanked.
+ *  - ReqTRES `mem=` wins over ReqMem when present (8300002: 6000, EXPECTED.md says 8000);
+ *    the ReqMem suffix rules are checked on a copy with ReqTRES blanked, where 8300002 is 8000.
  *  - `--mem=0` (`0n`) gives a null req_memory_mb (EXPECTED.md allows null or 0).
  *  - max_rss_mb is compared at 3 decimals, the precision EXPECTED.md states.
  */
@@ -92,7 +94,7 @@ function setFields(line: string, set: Record<number, string>): string {
 }
 
 // Header order of files 2–11 (0-based), for the rewritten copies.
-const F = { JobID: 0, JobIDRaw: 1, Start: 7, End: 8, Elapsed: 9, State: 11, NCPUS: 13, ReqCPUS: 14, ReqTRES: 16, AllocTRES: 17, NodeList: 19, CPUTimeRAW: 23, ElapsedRaw: 24 };
+const F = { JobID: 0, JobIDRaw: 1, Start: 7, End: 8, Elapsed: 9, State: 11, NCPUS: 13, ReqCPUS: 14, ReqTRES: 16, AllocTRES: 17, NodeList: 19, TotalCPU: 22, CPUTimeRAW: 23, ElapsedRaw: 24 };
 
 describe('sacct: header-less XDMoD dump (26 fields, no steps)', () => {
   let db: string;
@@ -199,6 +201,14 @@ describe('sacct: header-less XDMoD dump (26 fields, no steps)', () => {
     assert.equal(b.memory_mb_seconds, 3225600000, '12600 × 256000');
   });
 
+  it('reads a header-less `sacct -p` dump (every line ending with |) to the same jobs', async () => {
+    const p = rewrite('sacct-xdmod-noheader.txt', 'xdmod-parsable1.txt', (l) => l + '|');
+    const dbp = await load([p]);
+    assert.equal(await snapshot(dbp), await snapshot(db));
+    assert.equal((await job(dbp, '5001250')).name, 'sweep|lr=0.01', 'the name, not the name plus the trailing |');
+    assert.equal(await count(dbp, `select count(*) as n from rejected_rows`), 0);
+  });
+
   it('loads 14 jobs from 15 lines, rejecting none', async () => {
     assert.equal(await count(db, `select count(*) as n from jobs`), 14);
     assert.equal(await count(db, `select count(*) as n from rejected_rows`), 0);
@@ -224,6 +234,21 @@ describe('sacct: with header and job steps', () => {
       ['6100003', 'SUCCEEDED', 21600, 64, 0, 122880, 3293.816, 882128, 28800, 1382400],
       ['6100004', 'TIMEOUT', 7227, 4, 0, 16000, 2000, 28090, 7200, 28908],
     ]);
+  });
+
+  it('falls back to the sum of the steps when the job line has no TotalCPU (EXPECTED.md §2 step sums)', async () => {
+    const p = rewrite('sacct-with-header-steps.txt', 'no-job-totalcpu.txt', (l, i) =>
+      i > 0 && !l.split('|')[F.JobID].includes('.') ? setFields(l, { [F.TotalCPU]: '' }) : l,
+    );
+    const dbs = await load([p]);
+    const got: Record<string, unknown> = {};
+    for (const id of ['6100001', '6100002', '6100003', '6100004']) got[id] = round((await job(dbs, id)).total_cpu_s, 6);
+    assert.deepEqual(got, {
+      '6100001': 93785.234, // 1.234 + 0 + 1-02:03:04 (93784)
+      '6100002': 124.268, // 0.812 + 0 + 02:03.456 (123.456)
+      '6100003': 882128.104, // 5.100 + 0.004 + 10-04:00:00 (878400) + 01:02:03 (3723)
+      '6100004': 28090, // 07:48:10 + 0
+    });
   });
 
   it('never counts a step as a job, and rejects nothing', async () => {
