@@ -83,8 +83,13 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   const conns: DuckDBConnection[] = [wh.conn];
   for (let i = 1; i < workers; i++) conns.push(await wh.connect());
 
-  const recordRun = async (conn: DuckDBConnection, r: Omit<FileResult, 'seconds'> & { started: Date }, meta: FileMeta) => {
-    const id = await nextRunId(conn);
+  /** Record a load (loaded, skipped or failed) in ingest_runs; returns its id. */
+  const recordRun = async (
+    conn: DuckDBConnection,
+    r: Pick<FileResult, 'status' | 'rowsRead' | 'rowsWritten' | 'rejects' | 'message'> & { started: Date; id?: number },
+    meta: FileMeta,
+  ) => {
+    const id = r.id ?? (await nextRunId(conn));
     await conn.run(
       `insert into ingest_runs (id, cluster, format, file, size_bytes, mtime_ms, sha256, status, rows_read, rows_written, rejects, message, started_at, finished_at)
        values ($id, $cluster, $format, $file, $size, $mtime, $sha, $status, $read, $written, $rejects, $message, $started, now()::timestamp)`,
@@ -92,7 +97,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
         id, cluster: opts.cluster, format: opts.source.format, file: meta.file, size: meta.size, mtime: meta.mtimeMs,
         sha: meta.sha256 ?? null, status: r.status, read: r.rowsRead, written: r.rowsWritten, rejects: r.rejects,
         message: r.message ?? null, started: r.started.toISOString().replace('T', ' ').replace('Z', ''),
-      } as never,
+      },
     );
     return id;
   };
@@ -111,7 +116,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
         if (prior) {
           meta.sha256 = prior.sha256;
           const r = { status: 'skipped' as const, rowsRead: 0, rowsWritten: 0, rejects: 0, message: `already loaded (run ${prior.id}); --reload loads it again` };
-          const runId = await serialized(() => recordRun(conn, { ...r, file: meta.file, started }, meta));
+          const runId = await serialized(() => recordRun(conn, { ...r, started }, meta));
           done({ ...r, runId });
           continue;
         }
@@ -125,7 +130,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
         const reason = e instanceof FileFormatError ? e.message : duckdbReason(e);
         const message = `cannot be read as ${opts.source.format}: ${reason}`;
         const runId = await serialized(() =>
-          recordRun(conn, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message, file: meta.file, started }, meta),
+          recordRun(conn, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message, started }, meta),
         );
         done({ status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message, runId });
         continue;
@@ -151,20 +156,13 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
           );
           const merged = await conn.run(mergeSql, { ...jobKey.params, run: runId });
           const rowsWritten = Number(merged.rowsChanged);
-          await conn.run(
-            `insert into ingest_runs (id, cluster, format, file, size_bytes, mtime_ms, sha256, status, rows_read, rows_written, rejects, started_at, finished_at)
-             values ($id, $cluster, $format, $file, $size, $mtime, $sha, 'loaded', $read, $written, $rejects, $started, now()::timestamp)`,
-            {
-              id: runId, cluster: opts.cluster, format: opts.source.format, file: meta.file, size: meta.size, mtime: meta.mtimeMs,
-              sha: meta.sha256!, read: rowsRead, written: rowsWritten, rejects, started: started.toISOString().replace('T', ' ').replace('Z', ''),
-            },
-          );
+          await recordRun(conn, { id: runId, status: 'loaded', rowsRead, rowsWritten, rejects, started }, meta);
           await conn.run('commit');
           return { status: 'loaded' as const, runId, rowsRead, rowsWritten, rejects };
         } catch (e) {
           await conn.run('rollback');
           const message = `could not be merged into the warehouse: ${duckdbReason(e)}`;
-          const runId = await recordRun(conn, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message, file: meta.file, started }, meta);
+          const runId = await recordRun(conn, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message, started }, meta);
           return { status: 'failed' as const, runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message };
         }
       });
