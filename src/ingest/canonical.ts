@@ -7,7 +7,7 @@
  */
 import { JOB_COLUMNS, JOB_STATES, ident } from '../warehouse/schema.js';
 import { listValue } from '@duckdb/node-api';
-import { FileFormatError, type JobSource, type StageContext } from './source.js';
+import { FileFormatError, type JobSource, type StageContext, type Staged } from './source.js';
 
 type Kind = 'csv' | 'parquet' | 'jsonl';
 
@@ -22,7 +22,7 @@ function kindOf(file: string): Kind {
 export const canonical: JobSource = {
   format: 'canonical',
   extensions: ['.csv', '.csv.gz', '.parquet', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjson.gz'],
-  async stage(ctx: StageContext) {
+  async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
     const kind = kindOf(ctx.file);
     const reader =
@@ -33,7 +33,7 @@ export const canonical: JobSource = {
           : `read_json($file, format = 'newline_delimited', records = true, sample_size = -1)`;
     // CSV line numbers count the header line.
     await conn.run(
-      `create or replace temp table stg_canonical as select row_number() over () + ${kind === 'csv' ? 1 : 0} as _line, * from ${reader}`,
+      `create temp table stg_canonical as select row_number() over () + ${kind === 'csv' ? 1 : 0} as _line, * from ${reader}`,
       { file: ctx.file },
     );
     const columns = (await conn.runAndReadAll(`describe stg_canonical`)).getRowObjectsJS().map((r) => ({
@@ -97,21 +97,19 @@ export const canonical: JobSource = {
       select[extraIdx] = `nullif(json_merge_patch(coalesce(${base}, '{}'), json_merge_patch('{}', ${pack})), '{}')::json as "extra"`;
     }
     await conn.run(
-      `create or replace temp table stg_canonical_checked as
+      `create temp table stg_canonical_checked as
        select *, nullif(concat_ws('; ', ${reasons.join(', ')}), '') as _reason from stg_canonical t`,
       { states: listValue([...JOB_STATES]) },
     );
-    await conn.run(`drop table stg_canonical`);
-    await conn.run(
-      `create or replace temp table stg_rejects as
-       select _line as line, _reason as reason, json_merge_patch(to_json(t), '{"_line": null, "_reason": null}')::varchar as raw
-       from stg_canonical_checked t where _reason is not null`,
-    );
-    await conn.run(
-      `create or replace temp table stg_jobs as
-       select ${select.join(',\n         ')}, _line from stg_canonical_checked where _reason is null`,
-      { cluster: ctx.cluster },
-    );
-    await conn.run(`drop table stg_canonical_checked`);
+    return {
+      rejects: {
+        sql: `select _line as line, _reason as reason, json_merge_patch(to_json(t), '{"_line": null, "_reason": null}')::varchar as raw
+              from stg_canonical_checked t where _reason is not null`,
+      },
+      jobs: {
+        sql: `select ${select.join(',\n         ')}, _line from stg_canonical_checked where _reason is null`,
+        params: { cluster: ctx.cluster },
+      },
+    };
   },
 };

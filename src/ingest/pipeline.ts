@@ -1,15 +1,23 @@
 /**
- * Load files into the warehouse: each file in one transaction, all-or-nothing.
+ * Load files into the warehouse. Each file is all-or-nothing: it is read and validated on its
+ * own (staging), and a file that cannot be read is rolled back alone — nothing of it reaches
+ * the warehouse — while the others load.
  *
- * Staging (DuckDB reading and mapping a file into temp tables) runs on two connections at
- * once, since one file's parse is single-threaded; the merge into `jobs`, `rejected_rows`
- * and `ingest_runs` is serialized so concurrent merges never conflict. A file whose content
- * was already loaded (same cluster, format and SHA-256) is skipped unless `reload`.
+ * Staging runs on two connections at once (one file's JSON parse is single-threaded) into a
+ * shared in-memory database `stg`, with the job key computed there. One merger then commits
+ * staged files together, about BATCH_ROWS job records a transaction: DuckDB writes a batch
+ * that large straight to the file's row groups instead of through the write-ahead log, which
+ * is what makes a bulk load run near a bare read. Each file's jobs, rejected rows and its
+ * ingest_runs record go in the same transaction. If a batch fails to merge, it is rolled back
+ * and its files merged one by one, so a file that breaks the merge is isolated too.
+ *
+ * A file whose content was already loaded (same cluster, format and SHA-256) is skipped
+ * unless `reload`.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/open.js';
 import { JOB_COLUMN_NAMES, ident } from '../warehouse/schema.js';
 import { buildJobKeySql, checkJobKeyRules } from './job-key.js';
@@ -24,6 +32,8 @@ export interface IngestOptions {
   reload?: boolean;
   /** Staging connections working at once (default 2, the machine's cores). */
   concurrency?: number;
+  /** Job records per merge transaction (default BATCH_ROWS). */
+  batchRows?: number;
   onFile?(result: FileResult): void;
   warn?(message: string): void;
 }
@@ -39,14 +49,38 @@ export interface FileResult {
   seconds: number;
 }
 
+/** A file to load: its path, and optionally the name to record it under (a URL for pulled data). */
+export type FileInput = string | { path: string; label: string };
+
+/** About one DuckDB row group: a batch this large is written straight to the file. */
+export const BATCH_ROWS = 120_000;
+
 /** A job record is "newer" than another when its state is further on, or, at equal state rank, it describes a later moment. */
 const rank = (t: string) =>
   `(case ${t}.state when 'PENDING' then 0 when 'UNKNOWN' then 0 when 'RUNNING' then 1 else 2 end)`;
 const observed = (t: string) =>
   `coalesce(${t}.end_time, ${t}.start_time + to_microseconds(cast(coalesce(${t}.elapsed_s, 0) * 1e6 as bigint)), ${t}.start_time, ${t}.submit_time, timestamp '-infinity')`;
 
-/** A file to load: its path, and optionally the name to record it under (a URL for pulled data). */
-export type FileInput = string | { path: string; label: string };
+interface FileMeta {
+  /** Where to read it. */
+  path: string;
+  /** What to call it in ingest_runs, rejected_rows and messages. */
+  file: string;
+  size: number;
+  mtimeMs: number;
+  sha256?: string;
+}
+
+/** A staged file waiting for the merger. */
+interface StagedFile {
+  index: number;
+  runId: number;
+  meta: FileMeta;
+  started: Date;
+  t0: number;
+  rows: number;
+  rejects: number;
+}
 
 export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: IngestOptions): Promise<FileResult[]> {
   const jobKey = buildJobKeySql(opts.settings);
@@ -57,135 +91,197 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     warned.add(key);
     opts.warn?.(message);
   };
+  const main = wh.conn;
+  await main.run(`attach if not exists ':memory:' as stg`);
+  // Run ids are handed out here: only one process can hold the warehouse open for writing.
+  let nextRunId = Number((await main.runAndReadAll(`select coalesce(max(id), 0) + 1 from ingest_runs`)).getRows()[0][0]);
+  const batchRows = opts.batchRows ?? BATCH_ROWS;
 
-  const cols = JOB_COLUMN_NAMES.map(ident);
-  const selectCols = JOB_COLUMN_NAMES.map((c) => (c === 'job_key' ? `coalesce(job_key, ${jobKey.expr})` : ident(c)));
-  const mergeSql = `insert into jobs (${cols.join(', ')}, ingest_run_id)
-    select ${selectCols.join(', ')}, $run from (
-      select * from stg_jobs
-      qualify row_number() over (partition by cluster, job_id order by ${rank('stg_jobs')} desc, ${observed('stg_jobs')} desc, _line desc) = 1
-    )
-    on conflict (cluster, job_id) do update set
-      ${[...JOB_COLUMN_NAMES.filter((c) => c !== 'cluster' && c !== 'job_id'), 'ingest_run_id'].map((c) => `${ident(c)} = excluded.${ident(c)}`).join(', ')}
-    where ${rank('excluded')} > ${rank('jobs')}
-       or (${rank('excluded')} = ${rank('jobs')} and ${observed('excluded')} >= ${observed('jobs')})`;
+  const results: FileResult[] = new Array(files.length);
+  const finish = (i: number, meta: FileMeta, t0: number, r: Omit<FileResult, 'seconds' | 'file'>) => {
+    results[i] = { file: meta.file, ...r, seconds: (performance.now() - t0) / 1000 };
+    opts.onFile?.(results[i]);
+  };
 
-  let mergeChain: Promise<unknown> = Promise.resolve();
-  const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
-    const p = mergeChain.then(fn);
-    mergeChain = p.catch(() => undefined);
+  // Everything that writes to the warehouse runs on `main`, one thing at a time.
+  let chain: Promise<unknown> = Promise.resolve();
+  const onMain = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = chain.then(fn);
+    chain = p.catch(() => undefined);
     return p;
   };
 
-  const results: FileResult[] = new Array(files.length);
-  let next = 0;
-  const workers = Math.max(1, Math.min(opts.concurrency ?? 2, files.length));
-  const conns: DuckDBConnection[] = [wh.conn];
-  for (let i = 1; i < workers; i++) conns.push(await wh.connect());
-
-  /** Record a load (loaded, skipped or failed) in ingest_runs; returns its id. */
   const recordRun = async (
-    conn: DuckDBConnection,
-    r: Pick<FileResult, 'status' | 'rowsRead' | 'rowsWritten' | 'rejects' | 'message'> & { started: Date; id?: number },
+    runId: number,
     meta: FileMeta,
+    started: Date,
+    r: Pick<FileResult, 'status' | 'rowsRead' | 'rowsWritten' | 'rejects' | 'message'>,
   ) => {
-    const id = r.id ?? (await nextRunId(conn));
-    await conn.run(
+    await main.run(
       `insert into ingest_runs (id, cluster, format, file, size_bytes, mtime_ms, sha256, status, rows_read, rows_written, rejects, message, started_at, finished_at)
        values ($id, $cluster, $format, $file, $size, $mtime, $sha, $status, $read, $written, $rejects, $message, $started, now()::timestamp)`,
       {
-        id, cluster: opts.cluster, format: opts.source.format, file: meta.file, size: meta.size, mtime: meta.mtimeMs,
+        id: runId, cluster: opts.cluster, format: opts.source.format, file: meta.file, size: meta.size, mtime: meta.mtimeMs,
         sha: meta.sha256 ?? null, status: r.status, read: r.rowsRead, written: r.rowsWritten, rejects: r.rejects,
-        message: r.message ?? null, started: r.started.toISOString().replace('T', ' ').replace('Z', ''),
+        message: r.message ?? null, started: started.toISOString().replace('T', ' ').replace('Z', ''),
       },
     );
-    return id;
   };
 
+  const cols = JOB_COLUMN_NAMES.map(ident).join(', ');
+  const union = (batch: StagedFile[], what: 'j' | 'r') => batch.map((s) => `select * from stg.${what}_${s.runId}`).join(' union all ');
+  const newestFirst = `${rank('s')} desc, ${observed('s')} desc, s.ingest_run_id desc, s._line desc`;
+
+  /** Merge staged files in one transaction; returns rows written per run id. */
+  const mergeBatch = async (batch: StagedFile[]): Promise<Map<number, number>> => {
+    const dedup = `select * from (${union(batch, 'j')}) s qualify row_number() over (partition by s.cluster, s.job_id order by ${newestFirst}) = 1`;
+    await main.run('begin transaction');
+    try {
+      if (opts.reload) {
+        await main.run(
+          `delete from rejected_rows where ingest_run_id in (select id from ingest_runs where cluster = $c and format = $f and list_contains($shas, sha256))`,
+          { c: opts.cluster, f: opts.source.format, shas: listValue(batch.map((s) => s.meta.sha256!)) },
+        );
+      }
+      // Older stored versions of the batch's jobs give way; a stored version that is newer stays.
+      await main.run(
+        `with d as (${dedup}) delete from jobs using d
+         where jobs.cluster = d.cluster and jobs.job_id = d.job_id
+           and (${rank('d')} > ${rank('jobs')} or (${rank('d')} = ${rank('jobs')} and ${observed('d')} >= ${observed('jobs')}))`,
+      );
+      await main.run(
+        `with d as (${dedup}) insert into jobs (${cols}, ingest_run_id)
+         select ${JOB_COLUMN_NAMES.map((c) => `d.${ident(c)}`).join(', ')}, d.ingest_run_id from d
+         where not exists (select 1 from jobs j where j.cluster = d.cluster and j.job_id = d.job_id)`,
+      );
+      await main.run(
+        `insert into rejected_rows select ingest_run_id, $cluster, $format, file, line, reason, raw from (${union(batch, 'r')}) order by ingest_run_id, line`,
+        { cluster: opts.cluster, format: opts.source.format },
+      );
+      const written = new Map<number, number>(
+        (
+          await main.runAndReadAll(
+            `select ingest_run_id, count(*) from jobs where ingest_run_id between $lo and $hi group by 1`,
+            { lo: Math.min(...batch.map((s) => s.runId)), hi: Math.max(...batch.map((s) => s.runId)) },
+          )
+        ).getRows().map(([id, n]) => [Number(id), Number(n)]),
+      );
+      for (const s of batch) {
+        await recordRun(s.runId, s.meta, s.started, { status: 'loaded', rowsRead: s.rows, rowsWritten: written.get(s.runId) ?? 0, rejects: s.rejects });
+      }
+      await main.run('commit');
+      return written;
+    } catch (e) {
+      await main.run('rollback');
+      throw e;
+    }
+  };
+
+  const dropStaged = async (s: StagedFile) => {
+    await main.run(`drop table if exists stg.j_${s.runId}; drop table if exists stg.r_${s.runId}`);
+  };
+
+  let pending: StagedFile[] = [];
+  let pendingRows = 0;
+  /** Merge what is staged so far. */
+  const flush = async () => {
+    const batch = pending.sort((a, b) => a.index - b.index);
+    pending = [];
+    pendingRows = 0;
+    if (batch.length) await mergeOrIsolate(batch);
+  };
+  const mergeOrIsolate = async (batch: StagedFile[]): Promise<void> => {
+    try {
+      const written = await mergeBatch(batch);
+      for (const s of batch) {
+        finish(s.index, s.meta, s.t0, { status: 'loaded', runId: s.runId, rowsRead: s.rows, rowsWritten: written.get(s.runId) ?? 0, rejects: s.rejects });
+      }
+    } catch (e) {
+      if (batch.length === 1) {
+        const s = batch[0];
+        const message = `could not be merged into the warehouse: ${duckdbReason(e)}`;
+        await recordRun(s.runId, s.meta, s.started, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message });
+        finish(s.index, s.meta, s.t0, { status: 'failed', runId: s.runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message });
+      } else {
+        // Isolate the file that broke the batch: merge each on its own.
+        for (const s of batch) await mergeOrIsolate([s]);
+        return;
+      }
+    }
+    for (const s of batch) await dropStaged(s);
+  };
+
+  let next = 0;
   const work = async (conn: DuckDBConnection) => {
     for (let i = next++; i < files.length; i = next++) {
       const started = new Date();
       const t0 = performance.now();
       const meta = await fileMeta(files[i]);
-      const done = (r: Omit<FileResult, 'seconds' | 'file'>) => {
-        results[i] = { file: meta.file, ...r, seconds: (performance.now() - t0) / 1000 };
-        opts.onFile?.(results[i]);
-      };
+      const runId = nextRunId++;
       if (!opts.reload) {
         const prior = await findLoaded(conn, meta, opts);
         if (prior) {
           meta.sha256 = prior.sha256;
           const r = { status: 'skipped' as const, rowsRead: 0, rowsWritten: 0, rejects: 0, message: `already loaded (run ${prior.id}); --reload loads it again` };
-          const runId = await serialized(() => recordRun(conn, { ...r, started }, meta));
-          done({ ...r, runId });
+          await onMain(() => recordRun(runId, meta, started, r));
+          finish(i, meta, t0, { ...r, runId });
           continue;
         }
       }
       meta.sha256 ??= await sha256(meta.path);
+      let staged: StagedFile;
       try {
-        await opts.source.stage({
-          conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, warnOnce,
-        });
+        const sel = await opts.source.stage({ conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, warnOnce });
+        await conn.run(
+          `create table stg.j_${runId} as
+           select * replace (coalesce(job_key, ${jobKey.expr}) as job_key), cast($run as bigint) as ingest_run_id
+           from (${sel.jobs.sql})`,
+          { ...sel.jobs.params, ...jobKey.params, run: runId },
+        );
+        await conn.run(
+          `create table stg.r_${runId} as select cast($run as bigint) as ingest_run_id, $file as file, line, reason, raw from (${sel.rejects.sql})`,
+          { ...sel.rejects.params, run: runId, file: meta.file },
+        );
+        const [rows, rejects] = (
+          await conn.runAndReadAll(`select (select count(*) from stg.j_${runId}), (select count(*) from stg.r_${runId})`)
+        ).getRows()[0].map(Number);
+        staged = { index: i, runId, meta, started, t0, rows, rejects };
       } catch (e) {
+        await conn.run(`drop table if exists stg.j_${runId}; drop table if exists stg.r_${runId}`);
         const reason = e instanceof FileFormatError ? e.message : duckdbReason(e);
         const message = `cannot be read as ${opts.source.format}: ${reason}`;
-        const runId = await serialized(() =>
-          recordRun(conn, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message, started }, meta),
-        );
-        done({ status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message, runId });
+        await onMain(() => recordRun(runId, meta, started, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message }));
+        finish(i, meta, t0, { status: 'failed', runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message });
         continue;
+      } finally {
+        await dropTempTables(conn);
       }
-      for (const row of (await conn.runAndReadAll(`select distinct raw_state from stg_jobs where state = 'UNKNOWN' and raw_state is not null limit 20`)).getRows()) {
+      for (const row of (await conn.runAndReadAll(`select distinct raw_state from stg.j_${runId} where state = 'UNKNOWN' and raw_state is not null limit 20`)).getRows()) {
         warnOnce(`state:${row[0]}`, `${opts.source.format}: state "${row[0]}" is not one gazette knows; stored as UNKNOWN (first seen in ${meta.file}).`);
       }
-      const outcome = await serialized(async () => {
-        await conn.run('begin transaction');
-        try {
-          const runId = await nextRunId(conn);
-          const rowsRead = await count(conn, 'stg_jobs');
-          const rejects = await count(conn, 'stg_rejects');
-          if (opts.reload) {
-            await conn.run(
-              `delete from rejected_rows where ingest_run_id in (select id from ingest_runs where cluster = $c and format = $f and sha256 = $h)`,
-              { c: opts.cluster, f: opts.source.format, h: meta.sha256! },
-            );
-          }
-          await conn.run(
-            `insert into rejected_rows select $run, $cluster, $format, $file, line, reason, raw from stg_rejects order by line`,
-            { run: runId, cluster: opts.cluster, format: opts.source.format, file: meta.file },
-          );
-          const merged = await conn.run(mergeSql, { ...jobKey.params, run: runId });
-          const rowsWritten = Number(merged.rowsChanged);
-          await recordRun(conn, { id: runId, status: 'loaded', rowsRead, rowsWritten, rejects, started }, meta);
-          await conn.run('commit');
-          return { status: 'loaded' as const, runId, rowsRead, rowsWritten, rejects };
-        } catch (e) {
-          await conn.run('rollback');
-          const message = `could not be merged into the warehouse: ${duckdbReason(e)}`;
-          const runId = await recordRun(conn, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message, started }, meta);
-          return { status: 'failed' as const, runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message };
-        }
-      });
-      await conn.run('drop table if exists stg_jobs; drop table if exists stg_rejects');
-      done(outcome);
+      pending.push(staged);
+      pendingRows += staged.rows;
+      if (pendingRows >= batchRows) await onMain(flush);
     }
   };
+
+  const conns: DuckDBConnection[] = [];
+  const workers = Math.max(1, Math.min(opts.concurrency ?? 2, files.length));
+  for (let i = 0; i < workers; i++) conns.push(await wh.connect());
   try {
     await Promise.all(conns.map(work));
+    await onMain(flush);
   } finally {
-    for (const c of conns.slice(1)) c.closeSync();
+    for (const c of conns) c.closeSync();
+    await main.run(`detach database if exists stg`);
   }
   return results;
 }
 
-interface FileMeta {
-  /** Where to read it. */
-  path: string;
-  /** What to call it in ingest_runs, rejected_rows and messages. */
-  file: string;
-  size: number;
-  mtimeMs: number;
-  sha256?: string;
+/** Drop the connection-local temp tables a format module made while staging. */
+async function dropTempTables(conn: DuckDBConnection): Promise<void> {
+  const names = (await conn.runAndReadAll(`select table_name from duckdb_tables() where database_name = 'temp'`)).getRows().map((r) => String(r[0]));
+  for (const n of names) await conn.run(`drop table if exists temp.main.${ident(n)}`);
 }
 
 async function fileMeta(input: FileInput): Promise<FileMeta> {
@@ -215,12 +311,4 @@ async function sha256(file: string): Promise<string> {
   const h = crypto.createHash('sha256');
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest('hex');
-}
-
-async function nextRunId(conn: DuckDBConnection): Promise<number> {
-  return Number((await conn.runAndReadAll(`select nextval('ingest_run_seq')`)).getRows()[0][0]);
-}
-
-async function count(conn: DuckDBConnection, table: 'stg_jobs' | 'stg_rejects'): Promise<number> {
-  return Number((await conn.runAndReadAll(`select count(*) from ${table}`)).getRows()[0][0]);
 }

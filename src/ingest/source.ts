@@ -1,15 +1,15 @@
 /**
- * What every job-history format module provides. A module only *stages* a file: it reads
- * it with DuckDB into two connection-local temp tables, and the pipeline merges them into
- * the warehouse in one transaction:
+ * What every job-history format module provides. A module reads a file with DuckDB (into
+ * connection-local temp tables if it needs steps) and returns two SELECTs over them:
  *
- *   stg_jobs     the job columns of schema.ts (job_key may be null: the pipeline fills it)
- *                plus `_line` (line number or record index), one row per job record
- *   stg_rejects  (line bigint, reason varchar, raw varchar): records that failed validation
+ *   jobs     the job columns of schema.ts, in any order (job_key may be null: the pipeline
+ *            fills it), plus `_line` (line number or record index), one row per job record
+ *   rejects  (line, reason, raw): records that failed validation
  *
- * A module throws FileFormatError when the file as a whole is not of its format.
+ * The pipeline materializes them into the staging database and merges them into the
+ * warehouse. A module throws FileFormatError when the file as a whole is not of its format.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 
 export interface StageContext {
   conn: DuckDBConnection;
@@ -23,11 +23,21 @@ export interface StageContext {
   warnOnce(key: string, message: string): void;
 }
 
+export interface Select {
+  sql: string;
+  params?: Record<string, DuckDBValue>;
+}
+
+export interface Staged {
+  jobs: Select;
+  rejects: Select;
+}
+
 export interface JobSource {
   readonly format: string;
   /** Name endings taken from a directory (a file named explicitly is always taken). */
   readonly extensions: readonly string[];
-  stage(ctx: StageContext): Promise<void>;
+  stage(ctx: StageContext): Promise<Staged>;
 }
 
 /** The file as a whole cannot be read as the format (truncated, wrong format). */
@@ -38,3 +48,9 @@ export function duckdbReason(e: unknown): string {
   const msg = (e as Error).message ?? String(e);
   return msg.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '').trim();
 }
+
+/** An empty result of the job columns (for files with no records). */
+export const NO_JOBS: Staged = {
+  jobs: { sql: `select * exclude (ingest_run_id), null::bigint as _line from jobs limit 0` },
+  rejects: { sql: `select null::bigint as line, null::varchar as reason, null::varchar as raw limit 0` },
+};

@@ -1,90 +1,171 @@
 /**
  * YARN ResourceManager `/ws/v1/cluster/apps` responses (and a single `/apps/{id}` response),
- * plain or gzipped. DuckDB reads the file; each app is mapped in SQL.
+ * plain or gzipped. DuckDB reads the file and parses it once, straight into typed rows; each
+ * app is mapped in SQL.
  *
  * Times are epoch milliseconds (UTC); running apps report finishedTime 0; finished apps may
  * report allocatedMB/allocatedVCores -1 (that is "not allocated now", not a size).
  * vcoreSeconds / memorySeconds are the aggregate resource use. FINISHED+FAILED is a failure,
- * KILLED is killed. Every field with no column is kept in `extra`.
+ * KILLED is killed. Every other field is kept in `extra`.
  */
-import { FileFormatError, type JobSource, type StageContext } from './source.js';
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import { FileFormatError, NO_JOBS, type JobSource, type StageContext, type Staged } from './source.js';
 
-/** App fields read into columns (read as text, so a bad value is a reject, not a failed file). */
+/** App fields read into columns (as text, so a bad value is a reject, not a failed file). */
 const FIELDS = [
   'id', 'name', 'user', 'queue', 'applicationType', 'state', 'finalStatus', 'startedTime', 'launchTime',
   'finishedTime', 'elapsedTime', 'allocatedMB', 'allocatedVCores', 'vcoreSeconds', 'memorySeconds',
   'diagnostics', 'applicationTags',
-] as const;
+];
 /** Of those, the ones that must be numbers when present. */
 const NUMERIC = ['startedTime', 'launchTime', 'finishedTime', 'elapsedTime', 'allocatedMB', 'allocatedVCores', 'vcoreSeconds', 'memorySeconds'];
-
-const SHAPE = JSON.stringify({ ...Object.fromEntries(FIELDS.map((f) => [f, 'VARCHAR'])), resourceSecondsMap: 'JSON' });
 /**
- * json_merge_patch with nulls removes the keys that went into columns; the rest is `extra`.
- * allocatedMB/allocatedVCores stay in extra too: they are the app's allocation *now*, which
- * is a column only while it runs (finished apps report -1, 0 or a stale value).
+ * Fields kept in `extra` although read for a column: allocatedMB/allocatedVCores are the app's
+ * allocation *now*, a column only while it runs (finished apps report -1, 0 or a stale value).
  */
-const MAPPED = JSON.stringify(Object.fromEntries(FIELDS.filter((f) => !f.startsWith('allocated')).map((f) => [f, null])));
-const UNFINISHED = `a.state in ('RUNNING', 'NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED')`;
+const ALSO_EXTRA = ['allocatedMB', 'allocatedVCores'];
 
 const ms = (f: string) => `try_cast(a.${f} as double)`;
 const ts = (f: string) => `case when ${ms(f)} > 0 then make_timestamp(cast(${ms(f)} * 1000 as bigint)) end`;
+const q = (k: string) => `"${k.replace(/"/g, '""')}"`;
+const UNFINISHED = `a.state in ('RUNNING', 'NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED')`;
+
+/** How much of the (decompressed) response is looked at to learn its shape and its apps' fields. */
+const PEEK_BYTES = 1 << 20;
+
+export type Shape = 'list' | 'one-in-apps' | 'one' | 'empty';
+
+/**
+ * The response's shape and the fields its apps have, from its first megabyte: `{"apps":{"app":[…]}}`,
+ * Jettison's single-element `{"apps":{"app":{…}}}`, `{"app":{…}}`, or `{"apps":null}`.
+ */
+export async function peekResponse(file: string): Promise<{ shape: Shape | undefined; keys: string[] }> {
+  const text = await readHead(file, PEEK_BYTES);
+  if (/^\s*\{\s*"apps"\s*:\s*null\s*\}/.test(text)) return { shape: 'empty', keys: [] };
+  const m = /"(apps?)"\s*:\s*([[{])/.exec(text);
+  if (!m) return { shape: undefined, keys: [] };
+  let shape: Shape;
+  let at = m.index + m[0].length - 1;
+  if (m[1] === 'apps') {
+    const inner = /^\{\s*"app"\s*:\s*([[{])/.exec(text.slice(at));
+    if (!inner) return { shape: /^\{\s*\}/.test(text.slice(at)) ? 'empty' : undefined, keys: [] };
+    shape = inner[1] === '[' ? 'list' : 'one-in-apps';
+    at += inner[0].length - 1;
+  } else {
+    if (m[2] !== '{') return { shape: undefined, keys: [] };
+    shape = 'one';
+  }
+  const keys = new Set<string>();
+  for (const obj of topLevelObjects(text, shape === 'list' ? at + 1 : at, shape === 'list')) {
+    try {
+      for (const k of Object.keys(JSON.parse(obj))) keys.add(k);
+    } catch {
+      break;
+    }
+  }
+  return { shape, keys: [...keys] };
+}
+
+/** The JSON objects of an array starting at `from` (or the one object there), as long as they are complete in `text`. */
+function* topLevelObjects(text: string, from: number, many: boolean): Generator<string> {
+  let i = from;
+  while (i < text.length) {
+    while (i < text.length && /[\s,]/.test(text[i])) i++;
+    if (text[i] !== '{') return;
+    let depth = 0;
+    let inString = false;
+    const start = i;
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === '{' || c === '[') depth++;
+      else if ((c === '}' || c === ']') && --depth === 0) break;
+    }
+    if (i >= text.length) return;
+    yield text.slice(start, ++i);
+    if (!many) return;
+  }
+}
+
+async function readHead(file: string, bytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let got = 0;
+  const raw = fs.createReadStream(file, { highWaterMark: 1 << 16 });
+  const stream = file.endsWith('.gz') ? raw.pipe(zlib.createGunzip()) : raw;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      got += (chunk as Buffer).length;
+      if (got >= bytes) break;
+    }
+  } catch {
+    // a corrupt or truncated gzip: DuckDB's read gives the precise error
+  } finally {
+    raw.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, bytes).toString('utf8');
+}
 
 export const yarnApps: JobSource = {
   format: 'yarn-apps',
   extensions: ['.json', '.json.gz'],
-  async stage(ctx: StageContext) {
+  async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
-    const compressed = ctx.file.endsWith('.gz');
-    // The reader's buffer must hold the largest object: the whole response is one object.
-    const maxObject = Math.max(16 << 20, (compressed ? 30 : 1) * ctx.size + (1 << 20));
-    await conn.run(
-      `create or replace temp table stg_yarn_objects as
-       select row_number() over () as obj, json as j,
-         case when json_type(json, '$.apps.app') = 'ARRAY' then 'list'
-              when json_type(json, '$.apps.app') = 'OBJECT' then 'one-in-apps'
-              when json_exists(json, '$.apps') and (json_type(json, '$.apps') = 'NULL' or json_type(json, '$.apps') = 'OBJECT' and not json_exists(json, '$.apps.app')) then 'empty'
-              when json_type(json, '$.app') = 'OBJECT' then 'one'
-              else 'unknown' end as shape
-       from read_json_objects($file, format = 'auto', maximum_object_size = $max)`,
-      { file: ctx.file, max: Math.min(maxObject, 2 ** 31 - 1) },
-    );
-    const bad = (await conn.runAndReadAll(`select obj, left(json(j)::varchar, 80) from stg_yarn_objects where shape = 'unknown' limit 1`)).getRows();
-    if (bad.length) {
+    const { shape, keys } = await peekResponse(ctx.file);
+    if (!shape) {
       throw new FileFormatError(
-        `JSON value ${bad[0][0]} is not a ResourceManager apps response (no "apps": {"app": [...]} or "app": {...}; starts ${JSON.stringify(bad[0][1])}). Check the file came from /ws/v1/cluster/apps, or pass the right --format.`,
+        `not a ResourceManager apps response (no "apps": {"app": [...]} or "app": {...} at its start). Check the file came from /ws/v1/cluster/apps, or pass the right --format.`,
       );
     }
+    if (shape === 'empty') {
+      await conn.run(`select count(*) from read_json_objects($file, format = 'auto')`, { file: ctx.file }); // still must be whole JSON
+      return NO_JOBS;
+    }
+    const extraKeys = [...keys.filter((k) => !FIELDS.includes(k)), ...ALSO_EXTRA.filter((k) => keys.includes(k))];
+    // DuckDB struct fields are case-insensitive, JSON keys are not (the Hadoop docs' example has both
+    // amNodeLabelExpression and amnodeLabelExpression): keys that differ only in case go to a second
+    // parse, `b`. Almost every file needs only the one parse, `a`.
+    const groups: Record<string, string>[] = [];
+    const where = new Map<string, number>();
+    for (const [k, type] of [...FIELDS.map((f) => [f, 'VARCHAR']), ...keys.filter((k) => !FIELDS.includes(k)).map((k) => [k, 'JSON'])]) {
+      const g = groups.findIndex((grp) => !Object.keys(grp).some((x) => x.toLowerCase() === k.toLowerCase()));
+      const gi = g < 0 ? groups.push({}) - 1 : g;
+      groups[gi][k] = type;
+      where.set(k, gi);
+    }
+    if (groups.length > 2) throw new FileFormatError(`its apps have a field spelt three ways in different case (${keys.join(', ')}); gazette reads at most two.`);
+    const col = (k: string) => `${where.get(k) === 0 ? 'a' : 'b'}.${q(k)}`;
+    const docShape = (app: Record<string, string>) => JSON.stringify(shape === 'list' ? { apps: { app: [app] } } : shape === 'one-in-apps' ? { apps: { app } } : { app });
+    const apps = (d: string) => (shape === 'list' ? `unnest(${d}.apps.app)` : shape === 'one-in-apps' ? `${d}.apps.app` : `${d}.app`);
+    // The reader's buffer must hold the largest object: the whole response is one object.
+    const maxObject = Math.max(16 << 20, (ctx.file.endsWith('.gz') ? 30 : 1) * ctx.size + (1 << 20));
     await conn.run(
-      `create or replace temp table stg_yarn as
-       with lists as (
-         select obj, case shape when 'list' then from_json(j->'$.apps.app', '["JSON"]')
-                                when 'one-in-apps' then [j->'$.apps.app']
-                                when 'one' then [j->'$.app'] else [] end as apps
-         from stg_yarn_objects
-       ), apps as (
-         select obj, unnest(apps) as app, generate_subscripts(apps, 1) as idx from lists
-       )
-       select row_number() over (order by obj, idx) as rec, app, json_transform(app, $shape) as a from apps`,
-      { shape: SHAPE },
+      `create temp table stg_yarn as
+       select row_number() over () as rec, a${groups.length > 1 ? ', b' : ''} from (
+         select ${apps('d')} as a${groups.length > 1 ? `, ${apps('d2')} as b` : ''} from (
+           select from_json(json, $shape) as d${groups.length > 1 ? ', from_json(json, $shape2) as d2' : ''}
+           from read_json_objects($file, format = 'auto', maximum_object_size = $max)))`,
+      {
+        file: ctx.file, shape: docShape(groups[0]), max: Math.min(maxObject, 2 ** 31 - 1),
+        ...(groups.length > 1 ? { shape2: docShape(groups[1]) } : {}),
+      },
     );
-    await conn.run(`drop table stg_yarn_objects`);
-    const reasons = [
-      `case when a.id is null or trim(a.id) = '' then 'id is missing' end`,
-      ...NUMERIC.map((f) => `case when a.${f} is not null and ${ms(f)} is null then '${f} is not a number (got ' || to_json(a.${f}) || ')' end`),
-    ];
-    await conn.run(
-      `create or replace temp table stg_yarn_checked as
-       select *, nullif(concat_ws('; ', ${reasons.join(', ')}), '') as reason from stg_yarn`,
-    );
-    await conn.run(`drop table stg_yarn`);
-    await conn.run(
-      `create or replace temp table stg_rejects as
-       select rec as line, reason, app::varchar as raw from stg_yarn_checked where reason is not null`,
-    );
-    await conn.run(
-      `create or replace temp table stg_jobs as
-       select
+    const reason = `nullif(concat_ws('; ',
+        case when a.id is null or trim(a.id) = '' then 'id is missing' end,
+        ${NUMERIC.map((f) => `case when a.${f} is not null and ${ms(f)} is null then '${f} is not a number (got ' || to_json(a.${f}) || ')' end`).join(',\n        ')}), '')`;
+    const extraValue = (k: string) =>
+      ALSO_EXTRA.includes(k) ? `coalesce(to_json(try_cast(${col(k)} as bigint)), to_json(${col(k)}))` : col(k);
+    const keyParams = Object.fromEntries(extraKeys.map((k, i) => [`xk${i}`, k]));
+    const extra = extraKeys.length ? `json_object(${extraKeys.map((k, i) => `$xk${i}, ${extraValue(k)}`).join(', ')})` : 'null::json';
+    return {
+      rejects: { sql: `select rec as line, reason, to_json(a)::varchar as raw from (select rec, a, ${reason} as reason from stg_yarn) where reason is not null` },
+      jobs: {
+        params: { cluster: ctx.cluster, ...keyParams },
+        sql: `select
          $cluster as cluster,
          a.id as job_id,
          'yarn' as source,
@@ -113,10 +194,10 @@ export const yarnApps: JobSource = {
          null::double as alloc_gpus,
          ${ms('vcoreSeconds')} as vcore_seconds,
          ${ms('memorySeconds')} as memory_mb_seconds,
-         -- Jettison writes the map as duplicate "entry" keys ({"entry":{…},"entry":{…}}), or an array:
+         ${keys.includes('resourceSecondsMap') ? `-- Jettison writes the map as duplicate "entry" keys ({"entry":{…},"entry":{…}}), or an array:
          -- scan the entries' text for the yarn.io/gpu one rather than trusting a JSON path.
          try_cast(regexp_extract(regexp_extract(a.resourceSecondsMap::varchar, '[{][^{}]*"key" *: *"yarn[.]io/gpu"[^{}]*[}]'),
-                                 '"value" *: *"?([0-9.]+)', 1) as double) as gpu_seconds,
+                                 '"value" *: *"?([0-9.]+)', 1) as double)` : 'null::double'} as gpu_seconds,
          null::double as req_memory_mb,
          null::double as max_rss_mb,
          null::double as total_cpu_s,
@@ -125,11 +206,10 @@ export const yarnApps: JobSource = {
          nullif(trim(a.diagnostics), '') as diagnostics,
          case when nullif(trim(a.applicationTags), '') is not null
               then list_filter(list_transform(string_split(a.applicationTags, ','), lambda t: trim(t)), lambda t: t <> '') end as tags,
-         nullif(json_merge_patch(app, $mapped), '{}')::json as extra,
+         ${extra} as extra,
          rec as _line
-       from stg_yarn_checked where reason is null`,
-      { cluster: ctx.cluster, mapped: MAPPED },
-    );
-    await conn.run(`drop table stg_yarn_checked`);
+       from (select *, ${reason} as reason from stg_yarn) where reason is null`,
+      },
+    };
   },
 };

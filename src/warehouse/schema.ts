@@ -54,9 +54,10 @@ export function ident(name: string): string {
 
 const jobsTable = `create table jobs (
   ${JOB_COLUMNS.map(([n, t]) => `${ident(n)} ${t}`).join(',\n  ')},
-  ingest_run_id bigint,
-  primary key (cluster, job_id)
+  ingest_run_id bigint
 )`;
+// (cluster, job_id) is unique: the load pipeline keeps it so (one version per job, the newest).
+// No primary-key index: DuckDB's ART index costs more at load than the whole merge it guards.
 
 export interface Migration {
   version: number;

@@ -108,7 +108,7 @@ describe('yarn-apps: real ResourceManager captures', () => {
   it('refuses a file that is not an apps response (cluster metrics), naming it', async () => {
     const r = await runCli(['ingest', '--db', db, '--format', 'yarn-apps', yarn('hadoop-doc__cluster_metrics.json')]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /hadoop-doc__cluster_metrics\.json: cannot be read as yarn-apps: JSON value 1 is not a ResourceManager apps response/);
+    assert.match(r.stderr, /hadoop-doc__cluster_metrics\.json: cannot be read as yarn-apps: not a ResourceManager apps response \(no "apps": \{"app": \[...\]\} or "app": \{...\} at its start\)/);
   });
 });
 
