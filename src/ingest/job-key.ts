@@ -81,13 +81,19 @@ export function buildJobKeySql(settings: Settings): JobKeySql {
     params[`jk_r${i}`] = r.replace;
     name = `regexp_replace(${name}, $jk_p${i}, $jk_r${i}, 'g')`;
   });
-  // One string, split in SQL: an empty list cannot be bound without a declared type.
-  params.jk_wf = (settings.jobKey.workflowTags ?? DEFAULT_WORKFLOW_TAGS).map((t) => t.toLowerCase()).join('\x1f');
-  const workflow = `case when tags is null or len(tags) = 0 then null else nullif(array_to_string(list_filter(
-      list_transform(list_filter(string_split($jk_wf, chr(31)), lambda k: k <> ''), lambda k: list_transform(
-        list_filter(tags, lambda t: starts_with(lower(t), k || ':') or starts_with(lower(t), k || '=')),
-        lambda t: substr(t, length(k) + 2))[1]),
-      lambda v: v is not null and v <> ''), '/'), '') end`;
+  // Workflow tags, by regular expressions over the tags joined with ',' (RE2 is far faster here
+  // than list lambdas): a cheap match first, then every workflow value, in the order of the tags.
+  const wfKeys = (settings.jobKey.workflowTags ?? DEFAULT_WORKFLOW_TAGS).map((t) => t.toLowerCase());
+  const esc = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let workflow = 'null::varchar';
+  if (wfKeys.length) {
+    const keyAlt = `(?:${wfKeys.map(esc).join('|')})`;
+    params.jk_wf_any = `(?i)(?:^|,)\\s*${keyAlt}\\s*[:=]`;
+    params.jk_wf = `(?i)(?:^|,)\\s*${keyAlt}\\s*[:=]\\s*([^,]*[^,\\s])`;
+    const joined = `array_to_string(tags, ',')`;
+    workflow = `case when tags is not null and regexp_matches(${joined}, $jk_wf_any)
+      then nullif(array_to_string(regexp_extract_all(${joined}, $jk_wf, 1), '/'), '') end`;
+  }
   const expr = `coalesce('wf:' || (${workflow}),
     ${name} || ' [' || coalesce("user", '?') || '@' || coalesce(queue, '?') || ']')`;
   return { expr, params, rules };

@@ -134,7 +134,13 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
 
   /** Merge staged files in one transaction; returns rows written per run id. */
   const mergeBatch = async (batch: StagedFile[]): Promise<Map<number, number>> => {
-    const dedup = `select * from (${union(batch, 'j')}) s qualify row_number() over (partition by s.cluster, s.job_id order by ${newestFirst}) = 1`;
+    // A job twice in the batch (a RUNNING then a FINISHED snapshot) keeps its newest record; the
+    // window that picks it is skipped when, as usual, every key is there once.
+    const keys = batch.map((s) => `select cluster, job_id from stg.j_${s.runId}`).join(' union all ');
+    const dupes = Number((await main.runAndReadAll(`select count(*) from (select 1 from (${keys}) group by all having count(*) > 1)`)).getRows()[0][0]);
+    const dedup = dupes
+      ? `select * from (${union(batch, 'j')}) s qualify row_number() over (partition by s.cluster, s.job_id order by ${newestFirst}) = 1`
+      : union(batch, 'j');
     await main.run('begin transaction');
     try {
       if (opts.reload) {

@@ -104,13 +104,28 @@ describe('gazette sql', () => {
 
   it('on a terminal with no query, prompts; statements may span lines; an error does not end the session', async () => {
     // util-linux `script` gives the command a pseudo-terminal, as a person at a shell has.
+    // Each line is typed only once the prompt shows, as a person would: input sent before the
+    // prompt can be discarded when readline switches the terminal to raw mode.
+    const lines = ['select count(*) as n', 'from (values (1), (2)) t(x);', 'select nope;', 'select 41 + 1 as answer;', '.quit'];
     const r = await new Promise<{ code: number; out: string }>((resolve, reject) => {
       const child = spawn('script', ['-qec', `${process.execPath} ${MAIN} sql --db ${db}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
       let out = '';
-      child.stdout.on('data', (d) => (out += d));
+      let prompts = 0;
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.stdout.on('data', (d) => {
+        out += d;
+        const seen = (out.match(/(gazette|    \.\.\.)> /g) ?? []).length;
+        while (prompts < seen && lines.length) {
+          prompts++;
+          child.stdin.write(lines.shift() + '\n');
+        }
+        if (!lines.length) child.stdin.end();
+      });
       child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, out }));
-      child.stdin.end('select count(*) as n\nfrom (values (1), (2)) t(x);\nselect nope;\nselect 41 + 1 as answer;\n.quit\n');
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, out });
+      });
     });
     const text = r.out.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '');
     assert.equal(r.code, 0);
