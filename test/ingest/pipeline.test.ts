@@ -76,6 +76,30 @@ describe('ingest pipeline', () => {
     }
   });
 
+  it('within one command (one merge batch) the newer record of a job wins, in either argument order', async () => {
+    for (const order of [
+      ['apps-app-running.json', 'apps-app-finished-failed.json'],
+      ['apps-app-finished-failed.json', 'apps-app-running.json'],
+    ]) {
+      const db = path.join(tmpDir(), 'w.duckdb');
+      const r = await ingest(db, ...order.map(yarn));
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /2 loaded.*2 jobs read, 1 new or newer/);
+      const rows = await query<{ state: string }>(db, `select state from jobs where job_id = 'application_1759900000000_0042'`);
+      assert.deepEqual(rows.map((x) => x.state), ['FAILED'], order.join(' then '));
+    }
+  });
+
+  it('--reload replaces the rejected rows of the earlier load instead of adding them again', async () => {
+    const db = path.join(tmpDir(), 'w.duckdb');
+    assert.equal((await ingest(db, yarn('apps-finishedtime-not-a-number.json'))).code, 0);
+    assert.equal((await ingest(db, '--reload', yarn('apps-finishedtime-not-a-number.json'))).code, 0);
+    const [r] = await query<{ n: bigint; runs: bigint }>(db, `select count(*) as n, count(distinct ingest_run_id) as runs from rejected_rows`);
+    assert.deepEqual([Number(r.n), Number(r.runs)], [2, 1]);
+    const [j] = await query<{ n: bigint }>(db, `select count(*) as n from jobs`);
+    assert.equal(Number(j.n), 1);
+  });
+
   it('a truncated file rolls back alone: the others load, the command exits 1 naming it', async () => {
     const db = path.join(tmpDir(), 'w.duckdb');
     const r = await ingest(db, yarn('apps-app-running.json'), yarn('apps-truncated.json'), yarn('eagle__sparkcompleteapp.json'));
