@@ -7,7 +7,8 @@
  */
 import { JOB_COLUMNS, JOB_STATES, ident } from '../warehouse/schema.js';
 import { listValue } from '@duckdb/node-api';
-import { FileFormatError, type JobSource, type StageContext, type Staged } from './source.js';
+import { FileFormatError, type Source, type StageContext, type Staged } from './source.js';
+import { JOBS } from './targets.js';
 
 type Kind = 'csv' | 'parquet' | 'jsonl';
 
@@ -19,8 +20,9 @@ function kindOf(file: string): Kind {
   throw new FileFormatError(`the canonical format is read from .csv, .parquet or .jsonl files; rename the file to say which it is.`);
 }
 
-export const canonical: JobSource = {
+export const canonical: Source = {
   format: 'canonical',
+  target: JOBS,
   extensions: ['.csv', '.csv.gz', '.parquet', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjson.gz'],
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
@@ -106,7 +108,7 @@ export const canonical: JobSource = {
         sql: `select _line as line, _reason as reason, json_merge_patch(to_json(t), '{"_line": null, "_reason": null}')::varchar as raw
               from stg_canonical_checked t where _reason is not null`,
       },
-      jobs: {
+      rows: {
         sql: `select ${select.join(',\n         ')}, _line from stg_canonical_checked where _reason is null`,
         params: { cluster: ctx.cluster },
       },

@@ -4,35 +4,42 @@
  * the warehouse — while the others load.
  *
  * Staging runs on two connections at once (one file's JSON parse is single-threaded) into a
- * shared in-memory database `stg`, with the job key computed there. One merger then commits
- * staged files together, about BATCH_ROWS job records a transaction: DuckDB writes a batch
- * that large straight to the file's row groups instead of through the write-ahead log, which
- * is what makes a bulk load run near a bare read. Each file's jobs, rejected rows and its
- * ingest_runs record go in the same transaction. If a batch fails to merge, it is rolled back
- * and its files merged one by one, so a file that breaks the merge is isolated too.
+ * shared in-memory database `stg`, finished there as the target asks (jobs: the job key). One
+ * merger then commits staged files together, about BATCH_ROWS records a transaction: DuckDB
+ * writes a batch that large straight to the file's row groups instead of through the
+ * write-ahead log, which is what makes a bulk load run near a bare read. Each file's rows,
+ * rejected rows and its ingest_runs record go in the same transaction. If a batch fails to
+ * merge, it is rolled back and its files merged one by one, so a file that breaks the merge is
+ * isolated too.
+ *
+ * The pipeline is the same for every format; the source's target (targets.ts) names the table
+ * and how a loaded row replaces stored ones: by key (jobs, capacity snapshots) or by file
+ * (incidents: a new version of a file replaces what its earlier versions loaded).
  *
  * A file whose content was already loaded (same cluster, format and SHA-256) is skipped
- * unless `reload`.
+ * unless `reload`. For by-file targets only the content of the file's latest load counts: a
+ * file edited and then put back as it was loads again.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/open.js';
-import { JOB_COLUMN_NAMES, ident } from '../warehouse/schema.js';
-import { buildJobKeySql, checkJobKeyRules } from './job-key.js';
-import { FileFormatError, duckdbReason, type JobSource } from './source.js';
+import { ident } from '../warehouse/schema.js';
+import { FileFormatError, duckdbReason, type Source } from './source.js';
 import type { Settings } from '../settings.js';
 
 export interface IngestOptions {
-  source: JobSource;
+  source: Source;
   cluster: string;
   timezone: string;
+  /** `--at`: when snapshots without a timestamp of their own were taken (ISO 8601). */
+  at?: string;
   settings: Settings;
   reload?: boolean;
   /** Staging connections working at once (default 2, the machine's cores). */
   concurrency?: number;
-  /** Job records per merge transaction (default BATCH_ROWS). */
+  /** Records per merge transaction (default BATCH_ROWS). */
   batchRows?: number;
   onFile?(result: FileResult): void;
   warn?(message: string): void;
@@ -54,12 +61,6 @@ export type FileInput = string | { path: string; label: string };
 
 /** About one DuckDB row group: a batch this large is written straight to the file. */
 export const BATCH_ROWS = 120_000;
-
-/** A job record is "newer" than another when its state is further on, or, at equal state rank, it describes a later moment. */
-const rank = (t: string) =>
-  `(case ${t}.state when 'PENDING' then 0 when 'UNKNOWN' then 0 when 'RUNNING' then 1 else 2 end)`;
-const observed = (t: string) =>
-  `coalesce(${t}.end_time, ${t}.start_time + to_microseconds(cast(coalesce(${t}.elapsed_s, 0) * 1e6 as bigint)), ${t}.start_time, ${t}.submit_time, timestamp '-infinity')`;
 
 interface FileMeta {
   /** Where to read it. */
@@ -83,8 +84,9 @@ interface StagedFile {
 }
 
 export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: IngestOptions): Promise<FileResult[]> {
-  const jobKey = buildJobKeySql(opts.settings);
-  await checkJobKeyRules(wh.conn, jobKey.rules, opts.settings.file ?? 'built-in rules');
+  const target = opts.source.target;
+  const format = opts.source.format;
+  const finishing = await target.prepare?.(wh.conn, opts.settings);
   const warned = new Set<string>();
   const warnOnce = (key: string, message: string) => {
     if (warned.has(key)) return;
@@ -121,53 +123,67 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       `insert into ingest_runs (id, cluster, format, file, size_bytes, mtime_ms, sha256, status, rows_read, rows_written, rejects, message, started_at, finished_at)
        values ($id, $cluster, $format, $file, $size, $mtime, $sha, $status, $read, $written, $rejects, $message, $started, now()::timestamp)`,
       {
-        id: runId, cluster: opts.cluster, format: opts.source.format, file: meta.file, size: meta.size, mtime: meta.mtimeMs,
+        id: runId, cluster: opts.cluster, format, file: meta.file, size: meta.size, mtime: meta.mtimeMs,
         sha: meta.sha256 ?? null, status: r.status, read: r.rowsRead, written: r.rowsWritten, rejects: r.rejects,
         message: r.message ?? null, started: started.toISOString().replace('T', ' ').replace('Z', ''),
       },
     );
   };
 
-  const cols = JOB_COLUMN_NAMES.map(ident).join(', ');
-  const union = (batch: StagedFile[], what: 'j' | 'r') => batch.map((s) => `select * from stg.${what}_${s.runId}`).join(' union all ');
-  const newestFirst = `${rank('s')} desc, ${observed('s')} desc, s.ingest_run_id desc, s._line desc`;
+  const cols = target.columns.map(ident).join(', ');
+  const union = (batch: StagedFile[], what: 'rows' | 'rej') => batch.map((s) => `select * from stg.${what}_${s.runId}`).join(' union all ');
+
+  /** Replace and insert a batch's rows in the target table (inside mergeBatch's transaction). */
+  const writeRows = async (batch: StagedFile[]) => {
+    const table = ident(target.table);
+    const id = target.identity;
+    if (id.by === 'file') {
+      // The latest version of each file in the batch replaces what earlier loads of that file wrote.
+      const last = new Map(batch.map((s) => [s.meta.file, s]));
+      await main.run(
+        `delete from ${table} where ingest_run_id in (select id from ingest_runs where format = $f and status = 'loaded' and list_contains($files, file))`,
+        { f: format, files: listValue([...last.keys()]) },
+      );
+      await main.run(`insert into ${table} (${cols}, ingest_run_id) select ${cols}, ingest_run_id from (${union([...last.values()], 'rows')})`);
+      return;
+    }
+    const keyCols = id.key.map(ident).join(', ');
+    const sameKey = (a: string, b: string) => id.key.map((k) => `${a}.${ident(k)} = ${b}.${ident(k)}`).join(' and ');
+    // A key twice in the batch (a RUNNING then a FINISHED snapshot of a job) keeps its newest row;
+    // the window that picks it is skipped when, as usual, every key is there once.
+    const keys = batch.map((s) => `select ${keyCols} from stg.rows_${s.runId}`).join(' union all ');
+    const dupes = Number((await main.runAndReadAll(`select count(*) from (select 1 from (${keys}) group by all having count(*) > 1)`)).getRows()[0][0]);
+    const dedup = dupes
+      ? `select * from (${union(batch, 'rows')}) s qualify row_number() over (partition by ${id.key.map((k) => `s.${ident(k)}`).join(', ')} order by ${id.newestFirst}) = 1`
+      : union(batch, 'rows');
+    // Stored rows the batch's rows beat give way; a stored row that wins stays.
+    await main.run(`with d as (${dedup}) delete from ${table} using d where ${sameKey(table, 'd')} and ${id.beats('d', table)}`);
+    await main.run(
+      `with d as (${dedup}) insert into ${table} (${cols}, ingest_run_id)
+       select ${target.columns.map((c) => `d.${ident(c)}`).join(', ')}, d.ingest_run_id from d
+       where not exists (select 1 from ${table} t where ${sameKey('t', 'd')})`,
+    );
+  };
 
   /** Merge staged files in one transaction; returns rows written per run id. */
   const mergeBatch = async (batch: StagedFile[]): Promise<Map<number, number>> => {
-    // A job twice in the batch (a RUNNING then a FINISHED snapshot) keeps its newest record; the
-    // window that picks it is skipped when, as usual, every key is there once.
-    const keys = batch.map((s) => `select cluster, job_id from stg.j_${s.runId}`).join(' union all ');
-    const dupes = Number((await main.runAndReadAll(`select count(*) from (select 1 from (${keys}) group by all having count(*) > 1)`)).getRows()[0][0]);
-    const dedup = dupes
-      ? `select * from (${union(batch, 'j')}) s qualify row_number() over (partition by s.cluster, s.job_id order by ${newestFirst}) = 1`
-      : union(batch, 'j');
     await main.run('begin transaction');
     try {
       if (opts.reload) {
         await main.run(
           `delete from rejected_rows where ingest_run_id in (select id from ingest_runs where cluster = $c and format = $f and list_contains($shas, sha256))`,
-          { c: opts.cluster, f: opts.source.format, shas: listValue(batch.map((s) => s.meta.sha256!)) },
+          { c: opts.cluster, f: format, shas: listValue(batch.map((s) => s.meta.sha256!)) },
         );
       }
-      // Older stored versions of the batch's jobs give way; a stored version that is newer stays.
+      await writeRows(batch);
       await main.run(
-        `with d as (${dedup}) delete from jobs using d
-         where jobs.cluster = d.cluster and jobs.job_id = d.job_id
-           and (${rank('d')} > ${rank('jobs')} or (${rank('d')} = ${rank('jobs')} and ${observed('d')} >= ${observed('jobs')}))`,
-      );
-      await main.run(
-        `with d as (${dedup}) insert into jobs (${cols}, ingest_run_id)
-         select ${JOB_COLUMN_NAMES.map((c) => `d.${ident(c)}`).join(', ')}, d.ingest_run_id from d
-         where not exists (select 1 from jobs j where j.cluster = d.cluster and j.job_id = d.job_id)`,
-      );
-      await main.run(
-        `insert into rejected_rows select ingest_run_id, $cluster, $format, file, line, reason, raw from (${union(batch, 'r')}) order by ingest_run_id, line`,
-        { cluster: opts.cluster, format: opts.source.format },
+        `insert into rejected_rows select ingest_run_id, $cluster, $format, file, line, reason, raw from (${union(batch, 'rej')}) order by ingest_run_id, line`,
+        { cluster: opts.cluster, format },
       );
       const written = new Map<number, number>(
         (
           await main.runAndReadAll(
-            `select ingest_run_id, count(*) from jobs where ingest_run_id between $lo and $hi group by 1`,
+            `select ingest_run_id, count(*) from ${ident(target.table)} where ingest_run_id between $lo and $hi group by 1`,
             { lo: Math.min(...batch.map((s) => s.runId)), hi: Math.max(...batch.map((s) => s.runId)) },
           )
         ).getRows().map(([id, n]) => [Number(id), Number(n)]),
@@ -184,7 +200,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   };
 
   const dropStaged = async (s: StagedFile) => {
-    await main.run(`drop table if exists stg.j_${s.runId}; drop table if exists stg.r_${s.runId}`);
+    await main.run(`drop table if exists stg.rows_${s.runId}; drop table if exists stg.rej_${s.runId}`);
   };
 
   let pending: StagedFile[] = [];
@@ -237,34 +253,30 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       meta.sha256 ??= await sha256(meta.path);
       let staged: StagedFile;
       try {
-        const sel = await opts.source.stage({ conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, warnOnce });
+        const sel = await opts.source.stage({ conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, at: opts.at, warnOnce });
         await conn.run(
-          `create table stg.j_${runId} as
-           select * replace (coalesce(job_key, ${jobKey.expr}) as job_key), cast($run as bigint) as ingest_run_id
-           from (${sel.jobs.sql})`,
-          { ...sel.jobs.params, ...jobKey.params, run: runId },
+          `create table stg.rows_${runId} as select *, cast($run as bigint) as ingest_run_id from (${finishing ? finishing.wrap(sel.rows.sql) : sel.rows.sql})`,
+          { ...sel.rows.params, ...finishing?.params, run: runId },
         );
         await conn.run(
-          `create table stg.r_${runId} as select cast($run as bigint) as ingest_run_id, $file as file, line, reason, raw from (${sel.rejects.sql})`,
+          `create table stg.rej_${runId} as select cast($run as bigint) as ingest_run_id, $file as file, line, reason, raw from (${sel.rejects.sql})`,
           { ...sel.rejects.params, run: runId, file: meta.file },
         );
         const [rows, rejects] = (
-          await conn.runAndReadAll(`select (select count(*) from stg.j_${runId}), (select count(*) from stg.r_${runId})`)
+          await conn.runAndReadAll(`select (select count(*) from stg.rows_${runId}), (select count(*) from stg.rej_${runId})`)
         ).getRows()[0].map(Number);
         staged = { index: i, runId, meta, started, t0, rows, rejects };
       } catch (e) {
-        await conn.run(`drop table if exists stg.j_${runId}; drop table if exists stg.r_${runId}`);
+        await conn.run(`drop table if exists stg.rows_${runId}; drop table if exists stg.rej_${runId}`);
         const reason = e instanceof FileFormatError ? e.message : duckdbReason(e);
-        const message = `cannot be read as ${opts.source.format}: ${reason}`;
+        const message = `cannot be read as ${format}: ${reason}`;
         await onMain(() => recordRun(runId, meta, started, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message }));
         finish(i, meta, t0, { status: 'failed', runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message });
         continue;
       } finally {
         await dropTempTables(conn);
       }
-      for (const row of (await conn.runAndReadAll(`select distinct raw_state from stg.j_${runId} where state = 'UNKNOWN' and raw_state is not null limit 20`)).getRows()) {
-        warnOnce(`state:${row[0]}`, `${opts.source.format}: state "${row[0]}" is not one gazette knows; stored as UNKNOWN (first seen in ${meta.file}).`);
-      }
+      await finishing?.check?.(conn, `stg.rows_${runId}`, meta.file, format, warnOnce);
       pending.push(staged);
       pendingRows += staged.rows;
       if (pendingRows >= batchRows) await onMain(flush);
@@ -299,10 +311,15 @@ async function fileMeta(input: FileInput): Promise<FileMeta> {
 /**
  * A loaded run of the same content. Fast path: the same path, size and modification time
  * as a loaded run is the same content (as make and rsync assume), so reloading a large
- * tree does not re-read every byte; otherwise the content hash decides.
+ * tree does not re-read every byte; otherwise the content hash decides. For a target whose
+ * files replace their earlier versions, only a file's latest load counts (its rows are the
+ * ones in the warehouse).
  */
 async function findLoaded(conn: DuckDBConnection, meta: FileMeta, opts: IngestOptions): Promise<{ id: number; sha256: string } | undefined> {
-  const q = `select id, sha256 from ingest_runs where status = 'loaded' and cluster = $c and format = $f and `;
+  const current = opts.source.target.identity.by === 'file'
+    ? `id = (select max(id) from ingest_runs l where l.file = r.file and l.format = r.format and l.status = 'loaded') and `
+    : '';
+  const q = `select id, sha256 from ingest_runs r where status = 'loaded' and cluster = $c and format = $f and ${current}`;
   const base = { c: opts.cluster, f: opts.source.format };
   let rows = (await conn.runAndReadAll(q + `file = $file and size_bytes = $size and mtime_ms = $mtime order by id desc limit 1`,
     { ...base, file: meta.file, size: meta.size, mtime: meta.mtimeMs })).getRowObjectsJS();

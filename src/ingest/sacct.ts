@@ -9,7 +9,8 @@
  * kept in `extra`.
  */
 import { listValue } from '@duckdb/node-api';
-import { FileFormatError, NO_JOBS, type JobSource, type StageContext, type Staged } from './source.js';
+import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
+import { JOBS } from './targets.js';
 
 /** xdmod-slurm-helper's `sacct --format` list, the order of a header-less dump. */
 export const XDMOD_FIELDS = [
@@ -43,8 +44,9 @@ const time = (x: string) => `(case when ${x} in ('Unknown', 'None', '') or ${x} 
 const badTime = (x: string, f: string) =>
   `case when ${x} not in ('Unknown', 'None', '') and try_strptime(${x}, '%Y-%m-%dT%H:%M:%S') is null then '${f} is not a time (got "' || ${x} || '")' end`;
 
-export const sacct: JobSource = {
+export const sacct: Source = {
   format: 'sacct',
+  target: JOBS,
   extensions: ['.txt', '.log', '.psv', '.sacct', '.out', '.gz'],
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
@@ -58,7 +60,7 @@ export const sacct: JobSource = {
     );
     // ltrim(text) <> '' finds non-blank lines far faster than trim() on every line.
     const first = (await conn.runAndReadAll(`select line, text from stg_sacct_lines where ltrim(text) <> '' order by line limit 1`)).getRows();
-    if (!first.length) return NO_JOBS;
+    if (!first.length) return noRows(JOBS);
     const firstLine = Number(first[0][0]);
     let head = String(first[0][1]);
     // `sacct --parsable` (-p) ends every line with '|'; --parsable2 (-P) does not. Read both.
@@ -129,7 +131,7 @@ export const sacct: JobSource = {
               where s.is_step and s.line not in (select line from stg_sacct_bad)
                 and s.parent not in (select id_raw from stg_sacct where not is_step and id_raw is not null and line not in (select line from stg_sacct_bad))`,
       },
-      jobs: {
+      rows: {
         params: { cluster: ctx.cluster, tz: ctx.timezone, extra_names: listValue([...extraNames.map(({ name }) => name), 'steps']) },
         sql: `with ok as (
          select * from stg_sacct where line not in (select line from stg_sacct_bad)

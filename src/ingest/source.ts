@@ -1,15 +1,18 @@
 /**
- * What every job-history format module provides. A module reads a file with DuckDB (into
+ * What every input format module provides. A module reads a file with DuckDB (into
  * connection-local temp tables if it needs steps) and returns two SELECTs over them:
  *
- *   jobs     the job columns of schema.ts, in any order (job_key may be null: the pipeline
- *            fills it), plus `_line` (line number or record index), one row per job record
+ *   rows     the columns of its target table (targets.ts), in any order, plus `_line` (line
+ *            number or record index), one row per record that passed validation
  *   rejects  (line, reason, raw): records that failed validation
  *
- * The pipeline materializes them into the staging database and merges them into the
- * warehouse. A module throws FileFormatError when the file as a whole is not of its format.
+ * The pipeline materializes them into the staging database and merges them into the target
+ * table the way the target says (jobs: the newer record of a job wins; capacity snapshots: a
+ * later load of the same moment wins; incidents: a file's new version replaces its old one).
+ * A module throws FileFormatError when the file as a whole is not of its format.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { Target } from './targets.js';
 
 export interface StageContext {
   conn: DuckDBConnection;
@@ -18,8 +21,10 @@ export interface StageContext {
   /** Size in bytes (for reader buffer sizes). */
   size: number;
   cluster: string;
-  /** IANA zone the source's local times are in (sacct); UTC sources ignore it. */
+  /** IANA zone the source's local times are in (sacct, incidents, dated file names); UTC sources ignore it. */
   timezone: string;
+  /** `--at`: the moment a snapshot was taken, ISO 8601 as given (formats without their own timestamps). */
+  at?: string;
   warnOnce(key: string, message: string): void;
 }
 
@@ -29,16 +34,21 @@ export interface Select {
 }
 
 export interface Staged {
-  jobs: Select;
+  rows: Select;
   rejects: Select;
 }
 
-export interface JobSource {
+export interface Source {
   readonly format: string;
-  /** Name endings taken from a directory (a file named explicitly is always taken). */
+  /** The warehouse table its rows go to, and how a loaded row replaces stored ones. */
+  readonly target: Target;
+  /** Name endings taken from a directory with --format (a file named explicitly is always taken). */
   readonly extensions: readonly string[];
   stage(ctx: StageContext): Promise<Staged>;
 }
+
+/** @deprecated the name from when every format loaded jobs; use Source. */
+export type JobSource = Source;
 
 /** The file as a whole cannot be read as the format (truncated, wrong format). */
 export class FileFormatError extends Error {}
@@ -49,8 +59,10 @@ export function duckdbReason(e: unknown): string {
   return msg.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '').trim();
 }
 
-/** An empty result of the job columns (for files with no records). */
-export const NO_JOBS: Staged = {
-  jobs: { sql: `select * exclude (ingest_run_id), null::bigint as _line from jobs limit 0` },
-  rejects: { sql: `select null::bigint as line, null::varchar as reason, null::varchar as raw limit 0` },
-};
+/** An empty result of a target's columns (for files with no records). */
+export function noRows(target: Target): Staged {
+  return {
+    rows: { sql: `select * exclude (ingest_run_id), null::bigint as _line from ${target.table} limit 0` },
+    rejects: { sql: `select null::bigint as line, null::varchar as reason, null::varchar as raw limit 0` },
+  };
+}

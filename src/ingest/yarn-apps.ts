@@ -8,9 +8,9 @@
  * vcoreSeconds / memorySeconds are the aggregate resource use. FINISHED+FAILED is a failure,
  * KILLED is killed. Every other field is kept in `extra`.
  */
-import fs from 'node:fs';
-import zlib from 'node:zlib';
-import { FileFormatError, NO_JOBS, type JobSource, type StageContext, type Staged } from './source.js';
+import { readHead } from './read-head.js';
+import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
+import { JOBS } from './targets.js';
 
 /** App fields read into columns (as text, so a bad value is a reject, not a failed file). */
 const FIELDS = [
@@ -41,7 +41,11 @@ export type Shape = 'list' | 'one-in-apps' | 'one' | 'empty';
  * Jettison's single-element `{"apps":{"app":{…}}}`, `{"app":{…}}`, or `{"apps":null}`.
  */
 export async function peekResponse(file: string): Promise<{ shape: Shape | undefined; keys: string[] }> {
-  const text = await readHead(file, PEEK_BYTES);
+  return responseShape(await readHead(file, PEEK_BYTES));
+}
+
+/** peekResponse on the first part of a response, as text. */
+export function responseShape(text: string): { shape: Shape | undefined; keys: string[] } {
   if (/^\s*\{\s*"apps"\s*:\s*null\s*\}/.test(text)) return { shape: 'empty', keys: [] };
   const m = /"(apps?)"\s*:\s*([[{])/.exec(text);
   if (!m) return { shape: undefined, keys: [] };
@@ -91,27 +95,9 @@ function* topLevelObjects(text: string, from: number, many: boolean): Generator<
   }
 }
 
-async function readHead(file: string, bytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let got = 0;
-  const raw = fs.createReadStream(file, { highWaterMark: 1 << 16 });
-  const stream = file.endsWith('.gz') ? raw.pipe(zlib.createGunzip()) : raw;
-  try {
-    for await (const chunk of stream) {
-      chunks.push(chunk as Buffer);
-      got += (chunk as Buffer).length;
-      if (got >= bytes) break;
-    }
-  } catch {
-    // a corrupt or truncated gzip: DuckDB's read gives the precise error
-  } finally {
-    raw.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, bytes).toString('utf8');
-}
-
-export const yarnApps: JobSource = {
+export const yarnApps: Source = {
   format: 'yarn-apps',
+  target: JOBS,
   extensions: ['.json', '.json.gz'],
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
@@ -123,7 +109,7 @@ export const yarnApps: JobSource = {
     }
     if (shape === 'empty') {
       await conn.run(`select count(*) from read_json_objects($file, format = 'auto')`, { file: ctx.file }); // still must be whole JSON
-      return NO_JOBS;
+      return noRows(JOBS);
     }
     const extraKeys = [...keys.filter((k) => !FIELDS.includes(k)), ...ALSO_EXTRA.filter((k) => keys.includes(k))];
     // DuckDB struct fields are case-insensitive, JSON keys are not (the Hadoop docs' example has both
@@ -163,7 +149,7 @@ export const yarnApps: JobSource = {
     const extra = extraKeys.length ? `json_object(${extraKeys.map((k, i) => `$xk${i}, ${extraValue(k)}`).join(', ')})` : 'null::json';
     return {
       rejects: { sql: `select rec as line, reason, to_json(a)::varchar as raw from (select rec, a, ${reason} as reason from stg_yarn) where reason is not null` },
-      jobs: {
+      rows: {
         params: { cluster: ctx.cluster, ...keyParams },
         sql: `select
          $cluster as cluster,

@@ -41,6 +41,42 @@ export const JOB_COLUMNS = [
 export type JobColumn = (typeof JOB_COLUMNS)[number][0];
 export const JOB_COLUMN_NAMES: readonly JobColumn[] = JOB_COLUMNS.map(([n]) => n);
 
+/**
+ * One ResourceManager `/ws/v1/cluster/metrics` snapshot, unique on (cluster, taken_at): a
+ * later load of the same moment replaces it. Counts are the RM's at `taken_at` (UTC).
+ */
+export const CAPACITY_COLUMNS = [
+  ['cluster', 'varchar not null'],
+  ['taken_at', 'timestamp not null'],
+  ['total_vcores', 'bigint'],
+  ['total_memory_mb', 'bigint'],
+  ['total_gpus', 'bigint'],
+  ['total_nodes', 'bigint'],
+  ['active_nodes', 'bigint'],
+  ['lost_nodes', 'bigint'],
+  ['unhealthy_nodes', 'bigint'],
+  ['decommissioned_nodes', 'bigint'],
+  ['rebooted_nodes', 'bigint'],
+  ['apps_running', 'bigint'],
+  ['apps_pending', 'bigint'],
+  ['allocated_vcores', 'bigint'],
+  ['allocated_memory_mb', 'bigint'],
+  ['extra', 'json'],
+] as const;
+
+/** One incident or outage from a hand-kept incidents file; times UTC. */
+export const INCIDENT_COLUMNS = [
+  ['cluster', 'varchar not null'],
+  ['start_time', 'timestamp not null'],
+  ['end_time', 'timestamp not null'],
+  ['severity', 'varchar not null'],
+  ['title', 'varchar not null'],
+  ['extra', 'json'],
+] as const;
+
+/** Incident severities, most severe first. */
+export const INCIDENT_SEVERITIES = ['critical', 'major', 'minor', 'maintenance'] as const;
+
 /** The canonical states a job's `state` may take; `raw_state` keeps what the source said. */
 export const JOB_STATES = [
   'SUCCEEDED', 'FAILED', 'KILLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED',
@@ -102,6 +138,21 @@ export const MIGRATIONS: Migration[] = [
         cluster varchar not null,
         mark_ms bigint not null,        -- the newest finishedTime loaded from it (epoch ms)
         updated_at timestamp not null
+      )`,
+    ],
+  },
+  {
+    version: 2,
+    description: 'capacity_snapshots (ResourceManager cluster metrics), incidents',
+    statements: [
+      `create table capacity_snapshots (
+        ${CAPACITY_COLUMNS.map(([n, t]) => `${ident(n)} ${t}`).join(',\n        ')},
+        ingest_run_id bigint
+      )`,
+      `create table incidents (
+        ${INCIDENT_COLUMNS.map(([n, t]) => `${ident(n)} ${t}`).join(',\n        ')},
+        ingest_run_id bigint,
+        line bigint                     -- the line of the file it came from
       )`,
     ],
   },

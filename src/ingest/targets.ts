@@ -1,0 +1,101 @@
+/**
+ * The warehouse tables a format's rows go to, and how a newly loaded row replaces stored ones.
+ * The load pipeline (pipeline.ts) is the same for every target; what differs is here:
+ *
+ *   jobs                unique on (cluster, job_id); the newer record of a job wins (finished beats
+ *                       running beats pending; at the same stage, the later moment), whatever the
+ *                       load order. The job key is computed while staging.
+ *   capacity_snapshots  unique on (cluster, taken_at); a later load of the same moment wins.
+ *   incidents           a hand-kept list: a new version of a file replaces every incident its
+ *                       earlier versions loaded (identified by the file's path or label).
+ */
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { Settings } from '../settings.js';
+import { CAPACITY_COLUMNS, INCIDENT_COLUMNS, JOB_COLUMN_NAMES } from '../warehouse/schema.js';
+import { buildJobKeySql, checkJobKeyRules } from './job-key.js';
+
+/** Rows with the same key replace each other; `beats` says whether a staged row `d` replaces a stored row `t`. */
+export interface KeyIdentity {
+  by: 'key';
+  key: readonly string[];
+  /** ORDER BY over staged rows `s`, the row that wins first (picks one row per key within a batch). */
+  newestFirst: string;
+  /** SQL condition: staged row `d` replaces stored row `t` with the same key. */
+  beats(d: string, t: string): string;
+}
+
+/** A file's rows replace the rows earlier loads of the same file (path or label) wrote. */
+export interface FileIdentity {
+  by: 'file';
+}
+
+/** Done to each file's staged rows, prepared once per load. */
+export interface Finish {
+  /** Wrap the format's row SELECT (`inner`) in a SELECT that completes it. */
+  wrap(inner: string): string;
+  params: Record<string, DuckDBValue>;
+  /** Look at a staged file's rows (table `staged`) and warn about what is worth knowing. */
+  check?(conn: DuckDBConnection, staged: string, file: string, format: string, warnOnce: (key: string, message: string) => void): Promise<void>;
+}
+
+export interface Target {
+  table: string;
+  /** Columns written from the staged rows (the pipeline adds ingest_run_id). */
+  columns: readonly string[];
+  /** What a row is called in messages: "jobs", "snapshots", "incidents". */
+  noun: string;
+  /** How the rows written are described: "new or newer". */
+  written: string;
+  identity: KeyIdentity | FileIdentity;
+  prepare?(conn: DuckDBConnection, settings: Settings): Promise<Finish>;
+}
+
+/** A job record's stage: pending, running, ended. */
+const rank = (t: string) =>
+  `(case ${t}.state when 'PENDING' then 0 when 'UNKNOWN' then 0 when 'RUNNING' then 1 else 2 end)`;
+/** The moment a job record describes. */
+const observed = (t: string) =>
+  `coalesce(${t}.end_time, ${t}.start_time + to_microseconds(cast(coalesce(${t}.elapsed_s, 0) * 1e6 as bigint)), ${t}.start_time, ${t}.submit_time, timestamp '-infinity')`;
+
+export const JOBS: Target = {
+  table: 'jobs',
+  columns: JOB_COLUMN_NAMES,
+  noun: 'jobs',
+  written: 'new or newer',
+  identity: {
+    by: 'key',
+    key: ['cluster', 'job_id'],
+    newestFirst: `${rank('s')} desc, ${observed('s')} desc, s.ingest_run_id desc, s._line desc`,
+    beats: (d, t) => `(${rank(d)} > ${rank(t)} or (${rank(d)} = ${rank(t)} and ${observed(d)} >= ${observed(t)}))`,
+  },
+  async prepare(conn, settings) {
+    const jobKey = buildJobKeySql(settings);
+    await checkJobKeyRules(conn, jobKey.rules, settings.file ?? 'built-in rules');
+    return {
+      wrap: (inner) => `select * replace (coalesce(job_key, ${jobKey.expr}) as job_key) from (${inner})`,
+      params: jobKey.params,
+      async check(c, staged, file, format, warnOnce) {
+        const sql = `select distinct raw_state from ${staged} where state = 'UNKNOWN' and raw_state is not null limit 20`;
+        for (const row of (await c.runAndReadAll(sql)).getRows()) {
+          warnOnce(`state:${row[0]}`, `${format}: state "${row[0]}" is not one gazette knows; stored as UNKNOWN (first seen in ${file}).`);
+        }
+      },
+    };
+  },
+};
+
+export const CAPACITY_SNAPSHOTS: Target = {
+  table: 'capacity_snapshots',
+  columns: CAPACITY_COLUMNS.map(([n]) => n),
+  noun: 'snapshots',
+  written: 'new or replacing',
+  identity: { by: 'key', key: ['cluster', 'taken_at'], newestFirst: `s.ingest_run_id desc, s._line desc`, beats: () => 'true' },
+};
+
+export const INCIDENTS: Target = {
+  table: 'incidents',
+  columns: [...INCIDENT_COLUMNS.map(([n]) => n), 'line'],
+  noun: 'incidents',
+  written: 'written',
+  identity: { by: 'file' },
+};
