@@ -1,5 +1,6 @@
 /** The commander program: registration only. Each command's module is imported when it runs. */
 import { Command, Option } from 'commander';
+import { FORMATS } from './ingest/sources.js';
 
 export function buildProgram(): Command {
   const program = new Command('gazette')
@@ -16,11 +17,12 @@ export function buildProgram(): Command {
   common(
     program
       .command('ingest')
-      .description('Load job history files (or a live ResourceManager) into the warehouse.')
-      .argument('[paths...]', 'files or directories (every matching file below a directory)')
-      .addOption(new Option('--format <format>', 'input format').choices(['yarn-apps', 'sacct', 'canonical']))
-      .option('--cluster <name>', 'the cluster these jobs ran on (default: settings, else "default")')
-      .option('--timezone <zone>', 'IANA time zone of local times in the input (sacct); default from settings, else UTC')
+      .description('Load job history, capacity snapshots and incidents (or a live ResourceManager) into the warehouse.')
+      .argument('[paths...]', 'files or directories (every file below a directory; with --format, those with its endings)')
+      .addOption(new Option('--format <format>', 'input format (default: told from each file\'s content)').choices(FORMATS))
+      .option('--cluster <name>', 'the cluster of every file (default: a directory named like a cluster in the settings, else the settings\' cluster, else "default")')
+      .option('--timezone <zone>', 'IANA time zone of local times in the input (sacct, incidents); default from settings, else UTC')
+      .option('--at <time>', 'yarn-metrics: when the snapshots were taken, ISO 8601 (default: the date and time in each file\'s name)')
       .option('--rm-url <url>', 'pull finished applications live from a ResourceManager, from the last remembered mark')
       .option('--page-hours <hours>', 'with --rm-url: width of each finishedTime window requested', '24')
       .option('--reload', 'load files again even if their content was loaded before'),

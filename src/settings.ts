@@ -1,19 +1,53 @@
 /**
  * The cluster settings file, gazette.yaml: found in the working directory or named by --config.
- * Every key is optional; what this issue reads is below, later stages add their own sections.
+ * Every key is optional. The keys and their checks are in settings-parse.ts; this module finds
+ * and reads the file and answers the questions commands ask of it (which cluster, which zone).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
+import YAML, { LineCounter } from 'yaml';
 import { UsageError } from './errors.js';
+import { DEFAULT_SUPERUSERS, checkTimeZone, parseSettings } from './settings-parse.js';
+
+export { DEFAULT_SUPERUSERS, checkTimeZone };
 
 export interface JobKeyRule {
   pattern: string;
   replace: string;
 }
 
+/** A cluster's size from a date on (for clusters without ResourceManager metrics snapshots). */
+export interface CapacityEntry {
+  /** YYYY-MM-DD, in the cluster's time zone; in force until the next entry's date. */
+  since: string;
+  nodes?: number;
+  cpus?: number;
+  memoryGb?: number;
+  gpus?: number;
+}
+
 export interface ClusterSettings {
   timezone?: string;
+  /** Dated capacity, oldest first. */
+  capacity: CapacityEntry[];
+}
+
+export interface Team {
+  mailingList?: string;
+  users: string[];
+  /** YARN queues. */
+  queues: string[];
+  /** Slurm accounts. */
+  accounts: string[];
+}
+
+/** The cost model: prices per unit of use, all optional. */
+export interface Prices {
+  currency?: string;
+  vcoreHour?: number;
+  memoryGbHour?: number;
+  gpuHour?: number;
+  storageTbMonth?: number;
 }
 
 export interface Settings {
@@ -23,7 +57,15 @@ export interface Settings {
   cluster?: string;
   /** Default time zone for sources that print local times (sacct). */
   timezone?: string;
+  /** The month (1–12) the fiscal year starts; 1 = calendar quarters. */
+  fiscalYearStartMonth: number;
+  /** Accounts that are the platform's own (a job submitted by one is worth a word). */
+  superusers: string[];
+  /** user@emailDomain is a user's address. */
+  emailDomain?: string;
+  prices?: Prices;
   clusters: Record<string, ClusterSettings>;
+  teams: Record<string, Team>;
   jobKey: {
     /** Replaces the built-in name rules when given. */
     rules?: JobKeyRule[];
@@ -36,84 +78,36 @@ export interface Settings {
 
 export const SETTINGS_FILE = 'gazette.yaml';
 
+/** The settings when there is no settings file. */
+export function defaultSettings(): Settings {
+  return { fiscalYearStartMonth: 1, superusers: [...DEFAULT_SUPERUSERS], clusters: {}, teams: {}, jobKey: { extraRules: [] } };
+}
+
 export function loadSettings(explicit?: string, cwd = process.cwd()): Settings {
   const file = explicit ?? (fs.existsSync(path.join(cwd, SETTINGS_FILE)) ? path.join(cwd, SETTINGS_FILE) : undefined);
-  if (!file) return { clusters: {}, jobKey: { extraRules: [] } };
+  if (!file) return defaultSettings();
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new UsageError(`${file}: cannot read the settings file (${(e as NodeJS.ErrnoException).code}). Check the --config path.`);
   }
-  let doc: unknown;
-  try {
-    doc = YAML.parse(text) ?? {};
-  } catch (e) {
-    const err = e as Error & { linePos?: { line: number; col: number }[] };
+  const lineCounter = new LineCounter();
+  const doc = YAML.parseDocument(text, { lineCounter, uniqueKeys: true });
+  if (doc.errors.length) {
+    const err = doc.errors[0];
     const where = err.linePos?.[0] ? `:${err.linePos[0].line}` : '';
     throw new UsageError(`${file}${where}: not valid YAML: ${err.message.split('\n')[0]}`);
   }
-  return parseSettings(doc, file);
-}
-
-function parseSettings(doc: unknown, file: string): Settings {
-  const bad = (key: string, what: string): never => {
-    throw new UsageError(`${file}: ${key} ${what}. See the README's "Settings" section.`);
-  };
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) bad('the top level', 'must be a mapping');
-  const d = doc as Record<string, unknown>;
-  const str = (v: unknown, key: string): string | undefined =>
-    v === undefined || v === null ? undefined : typeof v === 'string' ? v : bad(key, 'must be a string');
-  const rules = (v: unknown, key: string): JobKeyRule[] | undefined => {
-    if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v)) return bad(key, 'must be a list of {pattern, replace}');
-    return v.map((r, i) => {
-      const o = r as Record<string, unknown>;
-      const pattern = str(o?.pattern, `${key}[${i}].pattern`);
-      const replace = str(o?.replace, `${key}[${i}].replace`) ?? '';
-      if (!pattern) return bad(`${key}[${i}].pattern`, 'is missing');
-      // RE2 syntax (DuckDB's regexp_replace): checked when the rules are compiled, see ingest/job-key.ts
-      return { pattern, replace };
-    });
-  };
-  const clusters: Record<string, ClusterSettings> = {};
-  const c = d.clusters;
-  if (c !== undefined && c !== null) {
-    if (typeof c !== 'object' || Array.isArray(c)) bad('clusters', 'must be a mapping of cluster name to its settings');
-    for (const [name, v] of Object.entries(c as Record<string, unknown>)) {
-      const o = (v ?? {}) as Record<string, unknown>;
-      clusters[name] = { timezone: str(o.timezone, `clusters.${name}.timezone`) };
+  /** The line a key path is on (or the nearest enclosing key's). */
+  const lineOf = (keys: (string | number)[]): number | undefined => {
+    for (let n = keys.length; n > 0; n--) {
+      const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return lineCounter.linePos(node.range[0]).line;
     }
-  }
-  const jk = (d.job_key ?? {}) as Record<string, unknown>;
-  const wf = jk.workflow_tags;
-  if (wf !== undefined && (!Array.isArray(wf) || wf.some((t) => typeof t !== 'string'))) {
-    bad('job_key.workflow_tags', 'must be a list of tag keys');
-  }
-  const settings: Settings = {
-    file,
-    cluster: str(d.cluster, 'cluster'),
-    timezone: str(d.timezone, 'timezone'),
-    clusters,
-    jobKey: {
-      rules: rules(jk.rules, 'job_key.rules'),
-      extraRules: rules(jk.extra_rules, 'job_key.extra_rules') ?? [],
-      workflowTags: wf as string[] | undefined,
-    },
+    return undefined;
   };
-  for (const tz of [settings.timezone, ...Object.values(clusters).map((x) => x.timezone)]) {
-    if (tz !== undefined) checkTimeZone(tz, file);
-  }
-  return settings;
-}
-
-export function checkTimeZone(tz: string, where: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-  } catch {
-    throw new UsageError(`${where}: unknown time zone "${tz}". Use an IANA name such as Europe/Paris or UTC.`);
-  }
-  return tz;
+  return parseSettings(doc.toJS() ?? {}, file, lineOf);
 }
 
 /** The cluster a command works on: --cluster, else the settings' cluster, else "default". */
@@ -121,8 +115,29 @@ export function resolveCluster(flag: string | undefined, settings: Settings): st
   return flag ?? settings.cluster ?? 'default';
 }
 
+/**
+ * The cluster a file's records ran on: --cluster, else the nearest directory above the file
+ * named like a cluster under `clusters:` in the settings (sample-data/demo-hadoop/x.json is
+ * demo-hadoop's), else the settings' cluster, else "default".
+ */
+export function clusterOfFile(flag: string | undefined, file: string, settings: Settings): string {
+  if (flag) return flag;
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    if (Object.hasOwn(settings.clusters, path.basename(dir))) return path.basename(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  return resolveCluster(undefined, settings);
+}
+
 /** The time zone a cluster's local times are in: --timezone, else the cluster's, else the default, else UTC. */
 export function resolveTimeZone(flag: string | undefined, cluster: string, settings: Settings): string {
   if (flag) return checkTimeZone(flag, '--timezone');
   return settings.clusters[cluster]?.timezone ?? settings.timezone ?? 'UTC';
+}
+
+/** The zones rows naming a cluster are read in: --timezone for all, else each cluster's (resolveTimeZone). */
+export function clusterZones(flag: string | undefined, settings: Settings): { byCluster: Record<string, string>; other: string } {
+  if (flag) return { byCluster: {}, other: checkTimeZone(flag, '--timezone') };
+  const byCluster = Object.fromEntries(Object.keys(settings.clusters).map((c) => [c, resolveTimeZone(undefined, c, settings)]));
+  return { byCluster, other: settings.timezone ?? 'UTC' };
 }

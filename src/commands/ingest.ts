@@ -1,10 +1,12 @@
 /** gazette ingest: load files, or pull a live ResourceManager, into the warehouse. */
 import { FailureError, UsageError } from '../errors.js';
-import { loadSettings, resolveCluster, resolveTimeZone } from '../settings.js';
+import { clusterZones, loadSettings, resolveCluster, resolveTimeZone, type Settings } from '../settings.js';
 import { openWarehouse, resolveDbPath, type Warehouse } from '../warehouse/open.js';
-import { expandPaths } from '../ingest/files.js';
+import { ISO_TIME } from '../ingest/iso-time.js';
 import { ingestFiles, type FileResult } from '../ingest/pipeline.js';
-import { jobSource } from '../ingest/sources.js';
+import { planIngest, type Group, type Plan } from '../ingest/plan.js';
+import { sourceFor } from '../ingest/sources.js';
+import type { Target } from '../ingest/targets.js';
 
 export interface IngestFlags {
   db?: string;
@@ -12,6 +14,7 @@ export interface IngestFlags {
   format?: string;
   cluster?: string;
   timezone?: string;
+  at?: string;
   rmUrl?: string;
   pageHours: string;
   reload?: boolean;
@@ -21,53 +24,97 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 export async function runIngest(paths: string[], flags: IngestFlags): Promise<void> {
   const settings = loadSettings(flags.config);
-  const cluster = resolveCluster(flags.cluster, settings);
-  const timezone = resolveTimeZone(flags.timezone, cluster, settings);
+  if (flags.at !== undefined && !ISO_TIME.test(flags.at.trim())) {
+    throw new UsageError(
+      `--at ${flags.at}: not an ISO 8601 time. Write it like 2026-01-15T06:00 (in the cluster's time zone) or 2026-01-15T06:00Z (UTC).`,
+    );
+  }
   if (flags.rmUrl) {
     if (paths.length) throw new UsageError('give either --rm-url or files to load, not both.');
     if (flags.format && flags.format !== 'yarn-apps') throw new UsageError('--rm-url reads yarn-apps; drop --format or set it to yarn-apps.');
-  } else {
-    if (!paths.length) throw new UsageError('name the files or directories to load (or --rm-url URL). See gazette ingest --help.');
-    if (!flags.format) throw new UsageError(`--format is required: one of yarn-apps, sacct, canonical.`);
+    const cluster = resolveCluster(flags.cluster, settings);
+    const wh = await openWarehouse(resolveDbPath(flags.db));
+    try {
+      const source = await sourceFor('yarn-apps');
+      const results = await pullRm(wh, flags, cluster, resolveTimeZone(flags.timezone, cluster, settings), settings, source.target);
+      const failed = await summarize(results, { format: 'yarn-apps', cluster, files: [] }, source.target, wh);
+      if (failed.length) throw failure(failed);
+    } finally {
+      wh.close();
+    }
+    return;
   }
-  const source = await jobSource(flags.format ?? 'yarn-apps');
-  const files = flags.rmUrl ? [] : expandPaths(paths, source.extensions);
+  if (!paths.length) throw new UsageError('name the files or directories to load (or --rm-url URL). See gazette ingest --help.');
+  const plan = await planIngest(paths, { format: flags.format, cluster: flags.cluster, settings });
+  for (const u of plan.unplaced) {
+    process.stderr.write(`${u.path}: skipped, cannot tell its format (${u.looked}); pass --format to load it as one\n`);
+  }
+  if (!plan.groups.length) {
+    throw new UsageError(
+      `nothing to load: no file here is in a format gazette can tell` +
+        (plan.ignored.length ? ` (${plan.ignored.length} ignored as not data: ${plan.ignored.slice(0, 3).join(', ')}${plan.ignored.length > 3 ? ', …' : ''})` : '') +
+        `. Name the files, or pass --format.`,
+    );
+  }
+  if (flags.at !== undefined && !plan.groups.some((g) => g.format === 'yarn-metrics')) {
+    warn('--at dates yarn-metrics snapshots only, and no file here is one; it was not used.');
+  }
+  const failed: FileResult[] = [];
   const wh = await openWarehouse(resolveDbPath(flags.db));
   try {
-    const results = flags.rmUrl
-      ? await pullRm(wh, flags, cluster, timezone, settings)
-      : await ingestFiles(wh, files, { source, cluster, timezone, settings, reload: flags.reload, onFile: printFile, warn });
-    await summarize(results, cluster, wh);
+    for (const group of plan.groups) {
+      const source = await sourceFor(group.format);
+      const results = await ingestFiles(wh, group.files, {
+        source,
+        cluster: group.cluster,
+        timezone: resolveTimeZone(flags.timezone, group.cluster, settings),
+        zones: clusterZones(flags.timezone, settings),
+        at: flags.at?.trim(),
+        settings,
+        reload: flags.reload,
+        onFile: (r) => printFile(r, source.target),
+        warn,
+      });
+      failed.push(...(await summarize(results, group, source.target, wh)));
+    }
   } finally {
     wh.close();
   }
+  reportNotLoaded(plan);
+  const explicit = plan.unplaced.filter((u) => u.explicit);
+  if (explicit.length) {
+    throw new UsageError(
+      (failed.length ? `${failure(failed).message}\n` : '') +
+        `${explicit.length} file(s) named on the command line were not loaded: gazette cannot tell their format (see above). ` +
+        `Load them with --format FORMAT (one of yarn-apps, yarn-metrics, sacct, canonical, incidents), or leave them out.`,
+    );
+  }
+  if (failed.length) throw failure(failed);
 }
 
-async function pullRm(wh: Warehouse, flags: IngestFlags, cluster: string, timezone: string, settings: ReturnType<typeof loadSettings>) {
+async function pullRm(wh: Warehouse, flags: IngestFlags, cluster: string, timezone: string, settings: Settings, target: Target) {
   const hours = Number(flags.pageHours);
   if (!(hours > 0)) throw new UsageError(`--page-hours ${flags.pageHours}: must be a positive number of hours.`);
   const { pullResourceManager } = await import('../ingest/rm-pull.js');
-  return pullResourceManager(wh, { url: flags.rmUrl!, cluster, timezone, settings, pageHours: hours, onFile: printFile, warn });
+  return pullResourceManager(wh, { url: flags.rmUrl!, cluster, timezone, settings, pageHours: hours, onFile: (r) => printFile(r, target), warn });
 }
 
 function warn(message: string): void {
   process.stderr.write(`warning: ${message}\n`);
 }
 
-function printFile(r: FileResult): void {
-  {
-    const what =
-      r.status === 'loaded'
-        ? `${fmt(r.rowsRead)} jobs read, ${fmt(r.rowsWritten)} new or newer` + (r.rejects ? `, ${fmt(r.rejects)} rejected` : '')
-        : r.message;
-    process.stderr.write(`${r.status.padEnd(7)} ${r.file}: ${what} (${r.seconds.toFixed(2)} s)\n`);
-  }
+function printFile(r: FileResult, target: Target): void {
+  const what =
+    r.status === 'loaded'
+      ? `${fmt(r.rowsRead)} ${target.noun} read, ${fmt(r.rowsWritten)} ${target.written}` + (r.rejects ? `, ${fmt(r.rejects)} rejected` : '')
+      : r.message;
+  process.stderr.write(`${r.status.padEnd(7)} ${r.file}: ${what} (${r.seconds.toFixed(2)} s)\n`);
 }
 
-async function summarize(results: FileResult[], cluster: string, wh: Warehouse): Promise<void> {
+/** Print a group's summary (and its first rejected rows); returns the files that failed. */
+async function summarize(results: FileResult[], group: Group, target: Target, wh: Warehouse): Promise<FileResult[]> {
   const by = (s: FileResult['status']) => results.filter((r) => r.status === s);
   const loaded = by('loaded');
-  const failed = by('failed');
   const rejects = loaded.reduce((a, r) => a + r.rejects, 0);
   for (const r of loaded.filter((r) => r.rejects)) {
     const rows = (
@@ -79,14 +126,26 @@ async function summarize(results: FileResult[], cluster: string, wh: Warehouse):
     }
   }
   process.stdout.write(
-    `${cluster}: ${results.length} file(s): ${loaded.length} loaded, ${by('skipped').length} skipped (already loaded), ${failed.length} failed; ` +
-      `${fmt(loaded.reduce((a, r) => a + r.rowsRead, 0))} jobs read, ${fmt(loaded.reduce((a, r) => a + r.rowsWritten, 0))} new or newer, ${fmt(rejects)} rows rejected.\n`,
+    `${group.cluster} (${group.format}): ${results.length} file(s): ${loaded.length} loaded, ${by('skipped').length} skipped (already loaded), ${by('failed').length} failed; ` +
+      `${fmt(loaded.reduce((a, r) => a + r.rowsRead, 0))} ${target.noun} read, ${fmt(loaded.reduce((a, r) => a + r.rowsWritten, 0))} ${target.written}, ${fmt(rejects)} rows rejected.\n`,
   );
-  if (failed.length) {
-    throw new FailureError(
-      `${failed.length} file(s) did not load and were rolled back (the others loaded):\n` +
-        failed.map((r) => `  ${r.file}: ${r.message}`).join('\n') +
-        `\nFix or replace them and run the same command again; files already loaded are skipped.`,
-    );
+  return by('failed');
+}
+
+function reportNotLoaded(plan: Plan): void {
+  if (!plan.unplaced.length && !plan.ignored.length) return;
+  const parts = [];
+  if (plan.unplaced.length) parts.push(`${plan.unplaced.length} file(s) whose format gazette cannot tell (named above)`);
+  if (plan.ignored.length) {
+    parts.push(`${plan.ignored.length} ignored as not data (${plan.ignored.slice(0, 3).map((f) => f.split(/[\\/]/).pop()).join(', ')}${plan.ignored.length > 3 ? ', …' : ''})`);
   }
+  process.stdout.write(`not loaded: ${parts.join('; ')}.\n`);
+}
+
+function failure(failed: FileResult[]): FailureError {
+  return new FailureError(
+    `${failed.length} file(s) did not load and were rolled back (the others loaded):\n` +
+      failed.map((r) => `  ${r.file}: ${r.message}`).join('\n') +
+      `\nFix or replace them and run the same command again; files already loaded are skipped.`,
+  );
 }

@@ -1,10 +1,20 @@
-/** Expand the paths given to `gazette ingest`: files as named, directories to every matching file below them. */
+/** Expand the paths given to `gazette ingest`: files as named, directories to the files below them. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 
-export function expandPaths(paths: string[], extensions: readonly string[]): string[] {
-  const out: string[] = [];
+export interface FoundFile {
+  path: string;
+  /** Named on the command line (not met while walking a directory). */
+  explicit: boolean;
+}
+
+/**
+ * Files as named; directories walked recursively (hidden entries skipped), keeping the files
+ * whose names end in one of `extensions` — or every file when `extensions` is undefined.
+ */
+export function expandPaths(paths: string[], extensions?: readonly string[]): FoundFile[] {
+  const out: FoundFile[] = [];
   for (const p of paths) {
     let st: fs.Stats;
     try {
@@ -13,13 +23,13 @@ export function expandPaths(paths: string[], extensions: readonly string[]): str
       throw new UsageError(`${p}: no such file or directory.`);
     }
     if (st.isDirectory()) {
-      const found = walk(p).filter((f) => extensions.length === 0 || extensions.some((e) => f.toLowerCase().endsWith(e)));
-      if (!found.length) {
+      const found = walk(p).filter((f) => !extensions?.length || extensions.some((e) => f.toLowerCase().endsWith(e)));
+      if (!found.length && extensions) {
         throw new UsageError(`${p}: a directory with no ${extensions.join(' or ')} files in it. Name the files, or check --format.`);
       }
-      out.push(...found);
+      out.push(...found.map((f) => ({ path: f, explicit: false })));
     } else {
-      out.push(p);
+      out.push({ path: p, explicit: true });
     }
   }
   return out;

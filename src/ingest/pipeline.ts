@@ -26,7 +26,7 @@ import path from 'node:path';
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/open.js';
 import { ident } from '../warehouse/schema.js';
-import { FileFormatError, duckdbReason, type Source } from './source.js';
+import { FileFormatError, duckdbReason, type ClusterZones, type Source } from './source.js';
 import type { Settings } from '../settings.js';
 
 export interface IngestOptions {
@@ -35,6 +35,8 @@ export interface IngestOptions {
   timezone: string;
   /** `--at`: when snapshots without a timestamp of their own were taken (ISO 8601). */
   at?: string;
+  /** Time zones of the clusters rows may name (incidents). */
+  zones?: ClusterZones;
   settings: Settings;
   reload?: boolean;
   /** Staging connections working at once (default 2, the machine's cores). */
@@ -253,7 +255,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       meta.sha256 ??= await sha256(meta.path);
       let staged: StagedFile;
       try {
-        const sel = await opts.source.stage({ conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, at: opts.at, warnOnce });
+        const sel = await opts.source.stage({ conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, at: opts.at, zones: opts.zones, warnOnce });
         await conn.run(
           `create table stg.rows_${runId} as select *, cast($run as bigint) as ingest_run_id from (${finishing ? finishing.wrap(sel.rows.sql) : sel.rows.sql})`,
           { ...sel.rows.params, ...finishing?.params, run: runId },

@@ -25,7 +25,15 @@ export interface StageContext {
   timezone: string;
   /** `--at`: the moment a snapshot was taken, ISO 8601 as given (formats without their own timestamps). */
   at?: string;
+  /** Zones of other clusters a file's rows may name (incidents); `timezone` is the file's own cluster's. */
+  zones?: ClusterZones;
   warnOnce(key: string, message: string): void;
+}
+
+/** The time zone of each cluster named in the settings, and of any other. */
+export interface ClusterZones {
+  byCluster: Record<string, string>;
+  other: string;
 }
 
 export interface Select {

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it, before, after } from 'node:test';
 import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { buildJobKeySql, checkJobKeyRules } from '../../src/ingest/job-key.js';
-import type { Settings } from '../../src/settings.js';
+import { defaultSettings, type Settings } from '../../src/settings.js';
 
-const defaults: Settings = { clusters: {}, jobKey: { extraRules: [] } };
+const defaults: Settings = defaultSettings();
 
 describe('job_key', () => {
   let inst: DuckDBInstance;
@@ -71,12 +71,12 @@ describe('job_key', () => {
 
   it('takes rules and workflow tags from the settings', async () => {
     const settings: Settings = {
-      clusters: {},
+      ...defaultSettings(),
       jobKey: { extraRules: [{ pattern: '_part[0-9]+$', replace: '_part<n>' }], workflowTags: ['dag'] },
     };
     assert.equal(await key('etl_daily_20261004_part7', { settings }), 'etl_daily_<date>_part<n> [alice@etl]');
     assert.equal(await key('x', { settings, tags: ['dag:abc'] }), 'wf:abc');
-    const replaced: Settings = { clusters: {}, jobKey: { rules: [{ pattern: '[0-9]+', replace: '#' }], extraRules: [] } };
+    const replaced: Settings = { ...defaultSettings(), jobKey: { rules: [{ pattern: '[0-9]+', replace: '#' }], extraRules: [] } };
     assert.equal(await key('run_2026_10', { settings: replaced }), 'run_#_# [alice@etl]');
   });
 

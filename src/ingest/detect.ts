@@ -1,0 +1,101 @@
+/**
+ * Tell a file's format from its content, for `gazette ingest` without --format. Only the
+ * first 64 KiB are read (gunzipped for a .gz). The name is used only where the content
+ * leaves it open (an empty file; a CSV header fitting both incidents and jobs).
+ *
+ *   yarn-apps     {"apps": …} or {"app": …}, a ResourceManager apps response
+ *   yarn-metrics  {"clusterMetrics": …}
+ *   sacct         '|'-separated lines: a header with JobID or JobIDRaw, or no header and the
+ *                 26 fields of xdmod-slurm-helper with a job id first
+ *   incidents     CSV whose header has start, end, severity and title
+ *   canonical     CSV or JSON Lines with a job_id column, or Parquet
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { isGzip, readHeadBytes } from './read-head.js';
+import { XDMOD_FIELDS } from './sacct.js';
+import { responseShape } from './yarn-apps.js';
+
+export type Detection =
+  | { format: string }
+  | {
+      format: undefined;
+      /** What the file looked like, for the message. */
+      looked: string;
+      /** Not worth a message when met in a directory: its name says it is not data (notes.txt, README.md). */
+      quiet: boolean;
+    };
+
+const PEEK = 64 << 10;
+/** Endings of files gazette reads as data: one of these it cannot place is reported, not ignored. */
+const DATA_ENDINGS = ['.json', '.jsonl', '.ndjson', '.csv', '.tsv', '.parquet', '.psv', '.sacct'];
+/** A sacct job id: 123, 123_4, 123_[1-3], 123+0, and steps 123.batch. */
+const JOB_ID = /^\d+(?:_\d+|_\[[^\]]*\])?(?:\+\d+)?(?:\.[\w-]+)?$/;
+const INCIDENT_COLUMNS = ['start', 'end', 'severity', 'title'];
+
+export async function detectFormat(file: string): Promise<Detection> {
+  const name = path.basename(file).toLowerCase();
+  const unplaced = (looked: string): Detection => ({ format: undefined, looked, quiet: isQuiet(name) });
+  if ((await fs.promises.stat(file)).size === 0) {
+    // sacct --noheader prints nothing for a day without jobs.
+    return /sacct/.test(name) ? { format: 'sacct' } : unplaced('it is empty');
+  }
+  const gz = await isGzip(file);
+  if (gz !== name.endsWith('.gz')) {
+    return unplaced(gz ? 'gzip-compressed, but its name does not end in .gz: rename it' : 'its name ends in .gz, but it is not gzip-compressed');
+  }
+  const head = await readHeadBytes(file, PEEK, gz);
+  if (head.subarray(0, 4).toString('latin1') === 'PAR1') {
+    return name.endsWith('.parquet') ? { format: 'canonical' } : unplaced('a Parquet file whose name does not end in .parquet');
+  }
+  if (head.subarray(0, 8192).includes(0)) return unplaced('binary data');
+  const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  if (!text) return /sacct/.test(name) ? { format: 'sacct' } : unplaced('only blank lines');
+  return text.startsWith('{') ? detectJson(text, unplaced) : detectLines(text, name, unplaced);
+}
+
+function detectJson(text: string, unplaced: (looked: string) => Detection): Detection {
+  if (/^\{\s*"clusterMetrics"\s*:/.test(text)) return { format: 'yarn-metrics' };
+  if (/^\{\s*"apps?"\s*:/.test(text) && responseShape(text).shape) return { format: 'yarn-apps' };
+  const firstLine = text.split('\n', 1)[0];
+  try {
+    const doc = JSON.parse(firstLine) as Record<string, unknown>;
+    if (doc && typeof doc === 'object' && 'job_id' in doc) return { format: 'canonical' };
+    return unplaced(`JSON Lines whose records have no job_id (keys: ${shortList(Object.keys(doc))})`);
+  } catch {
+    const key = /^\{\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
+    return unplaced(key === undefined ? 'JSON, not an object gazette knows' : `JSON whose first key is "${key}"`);
+  }
+}
+
+function detectLines(text: string, name: string, unplaced: (looked: string) => Detection): Detection {
+  const line = text.split('\n', 1)[0].replace(/\r$/, '');
+  if (line.includes('|')) {
+    // `sacct -p` ends each line with '|'.
+    const fields = line.replace(/\|$/, '').split('|').map((f) => f.trim());
+    const lower = fields.map((f) => f.toLowerCase());
+    if (fields[0] !== '' && (lower.includes('jobid') || lower.includes('jobidraw'))) return { format: 'sacct' };
+    if (fields.length === XDMOD_FIELDS.length && JOB_ID.test(fields[0])) return { format: 'sacct' };
+    return unplaced(`'|'-separated lines, ${fields.length} fields, the first "${clip(fields[0])}": neither a sacct header (JobID…) nor the ${XDMOD_FIELDS.length} fields of a header-less sacct dump`);
+  }
+  const delim = line.includes('\t') && !line.includes(',') ? '\t' : ',';
+  if (line.includes(delim)) {
+    const columns = line.split(delim).map((c) => c.trim().replace(/^"(.*)"$/, '$1').trim().toLowerCase());
+    const isIncidents = INCIDENT_COLUMNS.every((c) => columns.includes(c));
+    const isJobs = columns.includes('job_id');
+    if (isIncidents && (!isJobs || /incident|outage/.test(name))) return { format: 'incidents' };
+    if (isJobs) return { format: 'canonical' };
+    return unplaced(`CSV with the columns ${shortList(columns)}: neither jobs (job_id) nor incidents (start, end, severity, title)`);
+  }
+  return unplaced(`text whose first line is "${clip(line)}"`);
+}
+
+/** A file met in a directory that it is not worth a message to pass over. */
+function isQuiet(name: string): boolean {
+  const base = name.replace(/\.gz$/, '');
+  const dot = base.lastIndexOf('.');
+  return dot > 0 && !DATA_ENDINGS.includes(base.slice(dot));
+}
+
+const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 57)}…` : s);
+const shortList = (xs: string[]) => clip(xs.slice(0, 8).join(', ') + (xs.length > 8 ? ', …' : ''));

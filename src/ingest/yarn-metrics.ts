@@ -1,0 +1,116 @@
+/**
+ * YARN ResourceManager `/ws/v1/cluster/metrics` responses (`{"clusterMetrics": {…}}`), plain
+ * or gzipped: one capacity snapshot per file, into `capacity_snapshots`.
+ *
+ * The response carries no timestamp. The moment it was taken comes from `--at`, else from the
+ * first date (and time) in the file's name, `rm-metrics-2026-01-15T0600.json`, in the cluster's
+ * time zone (snapshotTimeFromName). Counts are mapped in SQL; every field with no column
+ * (availableMB, containersAllocated, Hadoop 3's shutdownNodes, utilizedMBPercent,
+ * totalClusterResourcesAcrossPartition…) is kept in `extra`. GPUs come from Hadoop 3's resource
+ * types: the `yarn.io/gpu` entry of totalClusterResourcesAcrossPartition.
+ */
+import path from 'node:path';
+import { FileFormatError, type Source, type StageContext, type Staged } from './source.js';
+import { CAPACITY_SNAPSHOTS } from './targets.js';
+import { isoTimeSql } from './iso-time.js';
+
+/** Response field → column. Each is a count; a value that is not a number is a rejected row. */
+const FIELDS: [string, string][] = [
+  ['totalVirtualCores', 'total_vcores'],
+  ['totalMB', 'total_memory_mb'],
+  ['totalNodes', 'total_nodes'],
+  ['activeNodes', 'active_nodes'],
+  ['lostNodes', 'lost_nodes'],
+  ['unhealthyNodes', 'unhealthy_nodes'],
+  ['decommissionedNodes', 'decommissioned_nodes'],
+  ['rebootedNodes', 'rebooted_nodes'],
+  ['appsRunning', 'apps_running'],
+  ['appsPending', 'apps_pending'],
+  ['allocatedVirtualCores', 'allocated_vcores'],
+  ['allocatedMB', 'allocated_memory_mb'],
+];
+/** Without these a snapshot says nothing about capacity. */
+const REQUIRED = ['totalVirtualCores', 'totalMB'];
+
+/**
+ * The local date-time in a file's base name: the first YYYY-MM-DD, optionally followed by
+ * `T`, `_`, `-` or a space and HHMM, HH-MM or HH:MM, optionally with seconds in the same style.
+ * Returns `YYYY-MM-DD HH:MM:SS`, or undefined when the name has no date.
+ */
+export function snapshotTimeFromName(file: string): string | undefined {
+  const name = path.basename(file);
+  const re = /(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T_ -](\d{2})([:-]?)(\d{2})(?:\5(\d{2}))?)?(?!\d)/g;
+  for (const m of name.matchAll(re)) {
+    const [, y, mo, d, h = '00', , mi = '00', s = '00'] = m;
+    const date = new Date(Date.UTC(+y, +mo - 1, +d));
+    const valid = date.getUTCMonth() === +mo - 1 && date.getUTCDate() === +d && +h < 24 && +mi < 60 && +s < 60;
+    if (!valid) throw new FileFormatError(`its name has "${m[0]}", which is not a date and time. Fix the name, or pass --at TIME.`);
+    return `${y}-${mo}-${d} ${h}:${mi}:${s}`;
+  }
+  return undefined;
+}
+
+export const yarnMetrics: Source = {
+  format: 'yarn-metrics',
+  target: CAPACITY_SNAPSHOTS,
+  extensions: ['.json', '.json.gz'],
+  async stage(ctx: StageContext): Promise<Staged> {
+    const { conn } = ctx;
+    const when = ctx.at ?? snapshotTimeFromName(ctx.file);
+    if (when === undefined) {
+      throw new FileFormatError(
+        `a cluster metrics response has no timestamp, and the file's name has no date. Name it after the moment it was taken, in the cluster's time zone (rm-metrics-2026-01-15T0600.json), or pass --at 2026-01-15T06:00.`,
+      );
+    }
+    await conn.run(
+      `create temp table stg_metrics as
+       select row_number() over () as rec, json from read_json_objects($file, format = 'auto', maximum_object_size = $max)`,
+      { file: ctx.file, max: Math.min(Math.max(16 << 20, 30 * ctx.size), 2 ** 31 - 1) },
+    );
+    const [docs, objects] = (
+      await conn.runAndReadAll(`select count(*), count(*) filter (where json_type(json -> 'clusterMetrics') = 'OBJECT') from stg_metrics`)
+    ).getRows()[0].map(Number);
+    if (docs !== 1 || objects !== 1) {
+      throw new FileFormatError(
+        docs === 0
+          ? `the file is empty; a snapshot file holds one /ws/v1/cluster/metrics response.`
+          : objects === 0
+            ? `not a ResourceManager cluster metrics response (no "clusterMetrics": {…}). Check the file came from /ws/v1/cluster/metrics, or pass the right --format.`
+            : `it holds ${docs} JSON documents; a snapshot file holds one /ws/v1/cluster/metrics response (its time comes from the file's name).`,
+      );
+    }
+    const num = (f: string) => `cast(round(try_cast(m ->> '${f}' as double)) as bigint)`;
+    const reason = `nullif(concat_ws('; ',
+        ${REQUIRED.map((f) => `case when m ->> '${f}' is null then '${f} is missing' end`).join(',\n        ')},
+        ${FIELDS.map(([f]) => `case when m ->> '${f}' is not null and ${num(f)} is null then '${f} is not a number (got ' || (m -> '${f}')::varchar || ')' end`).join(',\n        ')},
+        case when t is null then 'the snapshot time "' || $when || '" is not an ISO 8601 time' end), '')`;
+    // `resourceInformation` is a list, or (Jettison, one resource type) a single object.
+    const resources = `m -> 'totalClusterResourcesAcrossPartition' -> 'resourceInformations' -> 'resourceInformation'`;
+    const gpus = `(select cast(round(try_cast(r.value as double)) as bigint)
+        from (select unnest(from_json(case json_type(${resources}) when 'ARRAY' then ${resources} when 'OBJECT' then json_array(${resources}) end,
+                                      '[{"name": "VARCHAR", "value": "VARCHAR"}]')) as r)
+        where r.name = 'yarn.io/gpu' limit 1)`;
+    const time = isoTimeSql('trim($when)');
+    const dropMapped = JSON.stringify(Object.fromEntries(FIELDS.map(([f]) => [f, null])));
+    await conn.run(
+      `create temp table stg_metrics_checked as
+       select rec, m, t, ${reason} as reason from (
+         select rec, json -> 'clusterMetrics' as m, ${time} as t from stg_metrics)`,
+      { when, tz: ctx.timezone },
+    );
+    return {
+      rejects: { sql: `select rec as line, reason, m::varchar as raw from stg_metrics_checked where reason is not null` },
+      rows: {
+        params: { cluster: ctx.cluster, drop_mapped: dropMapped },
+        sql: `select
+         $cluster as cluster,
+         t as taken_at,
+         ${FIELDS.map(([f, c]) => `${num(f)} as ${c}`).join(',\n         ')},
+         ${gpus} as total_gpus,
+         nullif(json_merge_patch(m, $drop_mapped::json), '{}')::json as extra,
+         rec as _line
+       from stg_metrics_checked where reason is null`,
+      },
+    };
+  },
+};

@@ -1,0 +1,178 @@
+/**
+ * The keys of gazette.yaml and their checks. Strict: an unknown key, a value of the wrong
+ * kind, or a user, queue or account in two teams is a configuration error naming the file,
+ * the line, the key and what is wrong (exit 2). Every key is documented in the README's
+ * "Settings" section.
+ */
+import { UsageError } from './errors.js';
+import type { CapacityEntry, ClusterSettings, JobKeyRule, Prices, Settings, Team } from './settings.js';
+
+export const DEFAULT_SUPERUSERS = ['hdfs', 'yarn', 'mapred', 'root'];
+
+export function checkTimeZone(tz: string, where: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+  } catch {
+    throw new UsageError(`${where}: unknown time zone "${tz}". Use an IANA name such as Europe/Paris or UTC.`);
+  }
+  return tz;
+}
+
+type Keys = (string | number)[];
+type Mapping = Record<string, unknown>;
+
+const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'prices', 'clusters', 'teams', 'job_key'];
+const PRICES = ['currency', 'vcore_hour', 'memory_gb_hour', 'gpu_hour', 'storage_tb_month'];
+const CLUSTER = ['timezone', 'capacity'];
+const CAPACITY = ['since', 'nodes', 'cpus', 'memory_gb', 'gpus'];
+const TEAM = ['mailing_list', 'users', 'queues', 'accounts'];
+const JOB_KEY = ['rules', 'extra_rules', 'workflow_tags'];
+
+export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) => number | undefined = () => undefined): Settings {
+  const bad = (keys: Keys, what: string): never => {
+    const line = lineOf(keys);
+    const name = keys.length ? keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join('') : 'the top level';
+    throw new UsageError(`${file}${line ? `:${line}` : ''}: ${name} ${what}. See the README's "Settings" section.`);
+  };
+  const given = (v: unknown) => v !== undefined && v !== null;
+  const mapping = (v: unknown, keys: Keys, known: string[] | undefined, what: string): Mapping => {
+    if (!given(v)) return {};
+    if (typeof v !== 'object' || Array.isArray(v) || v instanceof Date) return bad(keys, `must be ${what}`);
+    if (known) {
+      for (const k of Object.keys(v as Mapping)) {
+        if (!known.includes(k)) bad([...keys, k], `is not a setting gazette knows (${keys.length ? 'here' : 'at the top level'}: ${known.join(', ')})`);
+      }
+    }
+    return v as Mapping;
+  };
+  const str = (v: unknown, keys: Keys): string | undefined =>
+    !given(v) ? undefined : typeof v === 'string' && v.trim() ? v.trim() : bad(keys, 'must be a non-empty string');
+  const num = (v: unknown, keys: Keys, opts: { integer?: boolean; min?: number; max?: number } = {}): number | undefined => {
+    if (!given(v)) return undefined;
+    const { integer = false, min = 0, max = Infinity } = opts;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+      const range = max === Infinity ? `${min} or more` : `from ${min} to ${max}`;
+      return bad(keys, `must be ${integer ? 'a whole number' : 'a number'} ${range} (got ${JSON.stringify(v)})`);
+    }
+    return v;
+  };
+  const names = (v: unknown, keys: Keys, what = 'names'): string[] => {
+    if (!given(v)) return [];
+    if (!Array.isArray(v)) return bad(keys, `must be a list of ${what}, like [a, b]`);
+    return [...new Set(v.map((x, i) => str(x, [...keys, i]) ?? bad([...keys, i], 'is empty')))];
+  };
+  const pattern = (v: unknown, keys: Keys, re: RegExp, what: string): string | undefined => {
+    const s = str(v, keys);
+    return s === undefined || re.test(s) ? s : bad(keys, `must be ${what} (got "${s}")`);
+  };
+  const rules = (v: unknown, keys: Keys): JobKeyRule[] | undefined => {
+    if (!given(v)) return undefined;
+    if (!Array.isArray(v)) return bad(keys, 'must be a list of {pattern, replace}');
+    return v.map((r, i) => {
+      const o = mapping(r, [...keys, i], ['pattern', 'replace'], 'a mapping {pattern, replace}');
+      // RE2 syntax (DuckDB's regexp_replace): checked when the rules are compiled, see ingest/job-key.ts
+      const p = str(o.pattern, [...keys, i, 'pattern']) ?? bad([...keys, i, 'pattern'], 'is missing');
+      const replace = typeof o.replace === 'string' ? o.replace : given(o.replace) ? bad([...keys, i, 'replace'], 'must be a string') : '';
+      return { pattern: p, replace };
+    });
+  };
+
+  const d = mapping(doc, [], TOP, 'a mapping of settings');
+  const timezone = str(d.timezone, ['timezone']);
+  if (timezone !== undefined) checkTimeZone(timezone, `${file}: timezone`);
+
+  const clusters: Record<string, ClusterSettings> = {};
+  for (const [name, v] of Object.entries(mapping(d.clusters, ['clusters'], undefined, 'a mapping of cluster name to its settings'))) {
+    const o = mapping(v, ['clusters', name], CLUSTER, 'a mapping (timezone, capacity)');
+    const tz = str(o.timezone, ['clusters', name, 'timezone']);
+    if (tz !== undefined) checkTimeZone(tz, `${file}: clusters.${name}.timezone`);
+    clusters[name] = { timezone: tz, capacity: capacity(o.capacity, ['clusters', name, 'capacity']) };
+  }
+
+  function capacity(v: unknown, keys: Keys): CapacityEntry[] {
+    if (!given(v)) return [];
+    if (!Array.isArray(v)) return bad(keys, 'must be a list of {since, nodes, cpus, memory_gb, gpus}');
+    const entries = v.map((e, i): CapacityEntry => {
+      const at = [...keys, i];
+      const o = mapping(e, at, CAPACITY, 'a mapping {since, nodes, cpus, memory_gb, gpus}');
+      const entry: CapacityEntry = {
+        since: date(o.since, [...at, 'since']),
+        nodes: num(o.nodes, [...at, 'nodes'], { integer: true }),
+        cpus: num(o.cpus, [...at, 'cpus'], { integer: true }),
+        memoryGb: num(o.memory_gb, [...at, 'memory_gb']),
+        gpus: num(o.gpus, [...at, 'gpus'], { integer: true }),
+      };
+      if ([entry.nodes, entry.cpus, entry.memoryGb, entry.gpus].every((x) => x === undefined)) {
+        bad(at, 'gives no size: add nodes, cpus, memory_gb or gpus');
+      }
+      return entry;
+    });
+    entries.forEach((e, i) => {
+      const j = entries.findIndex((x) => x.since === e.since);
+      if (j !== i) bad([...keys, i, 'since'], `repeats ${e.since} (entry ${j}); each entry starts on its own date`);
+    });
+    return entries.sort((a, b) => a.since.localeCompare(b.since));
+  }
+
+  function date(v: unknown, keys: Keys): string {
+    if (v instanceof Date) v = v.toISOString().slice(0, 10);
+    if (!given(v)) return bad(keys, 'is missing (the date this capacity starts, YYYY-MM-DD)');
+    const s = String(v);
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+    const ok = m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).toISOString().slice(0, 10) === s;
+    return ok ? s : bad(keys, `must be a date YYYY-MM-DD (got ${JSON.stringify(v)})`);
+  }
+
+  const teams: Record<string, Team> = {};
+  const owner = { users: new Map<string, string>(), queues: new Map<string, string>(), accounts: new Map<string, string>() };
+  const singular = { users: 'user', queues: 'queue', accounts: 'account' } as const;
+  for (const [name, v] of Object.entries(mapping(d.teams, ['teams'], undefined, 'a mapping of team name to its members'))) {
+    const o = mapping(v, ['teams', name], TEAM, 'a mapping (mailing_list, users, queues, accounts)');
+    const team: Team = {
+      mailingList: pattern(o.mailing_list, ['teams', name, 'mailing_list'], /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
+      users: names(o.users, ['teams', name, 'users'], 'user names'),
+      queues: names(o.queues, ['teams', name, 'queues'], 'YARN queues'),
+      accounts: names(o.accounts, ['teams', name, 'accounts'], 'Slurm accounts'),
+    };
+    for (const kind of ['users', 'queues', 'accounts'] as const) {
+      for (const member of team[kind]) {
+        const other = owner[kind].get(member);
+        if (other !== undefined) {
+          bad(['teams', name, kind], `has ${singular[kind]} "${member}", who is also in team "${other}"; a ${singular[kind]} belongs to one team only`);
+        }
+        owner[kind].set(member, name);
+      }
+    }
+    teams[name] = team;
+  }
+
+  let prices: Prices | undefined;
+  if (given(d.prices)) {
+    const p = mapping(d.prices, ['prices'], PRICES, 'a mapping (currency, vcore_hour, memory_gb_hour, gpu_hour, storage_tb_month)');
+    prices = {
+      currency: pattern(p.currency, ['prices', 'currency'], /^[A-Z]{3}$/, 'an ISO 4217 currency code such as EUR or USD'),
+      vcoreHour: num(p.vcore_hour, ['prices', 'vcore_hour']),
+      memoryGbHour: num(p.memory_gb_hour, ['prices', 'memory_gb_hour']),
+      gpuHour: num(p.gpu_hour, ['prices', 'gpu_hour']),
+      storageTbMonth: num(p.storage_tb_month, ['prices', 'storage_tb_month']),
+    };
+  }
+
+  const jk = mapping(d.job_key, ['job_key'], JOB_KEY, 'a mapping (rules, extra_rules, workflow_tags)');
+  return {
+    file,
+    cluster: str(d.cluster, ['cluster']),
+    timezone,
+    fiscalYearStartMonth: num(d.fiscal_year_start_month, ['fiscal_year_start_month'], { integer: true, min: 1, max: 12 }) ?? 1,
+    superusers: given(d.superusers) ? names(d.superusers, ['superusers'], 'account names') : [...DEFAULT_SUPERUSERS],
+    emailDomain: pattern(d.email_domain, ['email_domain'], /^[^@\s]+\.[^@\s]+$/, 'a domain such as example.org (no @)'),
+    prices,
+    clusters,
+    teams,
+    jobKey: {
+      rules: rules(jk.rules, ['job_key', 'rules']),
+      extraRules: rules(jk.extra_rules, ['job_key', 'extra_rules']) ?? [],
+      workflowTags: given(jk.workflow_tags) ? names(jk.workflow_tags, ['job_key', 'workflow_tags'], 'tag keys') : undefined,
+    },
+  };
+}
