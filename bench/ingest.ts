@@ -31,6 +31,7 @@ import { openWarehouse } from '../src/warehouse/open.js';
 import { ingestFiles, type FileResult } from '../src/ingest/pipeline.js';
 import { jobSource } from '../src/ingest/sources.js';
 import { loadSettings } from '../src/settings.js';
+import { prng, type Rng } from '../src/demo/rng.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -108,31 +109,7 @@ const fmtMB = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 // ---------------------------------------------------------------------------------------------
 // Deterministic data
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
-    chance: (p: number) => next() < p,
-    /** Log-uniform between lo and hi. */
-    logUniform: (lo: number, hi: number) => Math.exp(Math.log(lo) + next() * (Math.log(hi) - Math.log(lo))),
-    hex: (n: number) => {
-      let s = '';
-      for (let i = 0; i < n; i++) s += '0123456789abcdef'[Math.floor(next() * 16)];
-      return s;
-    },
-  };
-}
-type Rng = ReturnType<typeof prng>;
+// prng: src/demo/rng.ts (the demo cluster uses the same generator)
 
 const SEED = 20261004;
 /** Bump when the generated content changes, so old files are regenerated. */
