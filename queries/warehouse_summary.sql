@@ -1,4 +1,5 @@
--- warehouse_summary: one row per cluster and source — what the warehouse holds.
+-- warehouse_summary: one row per cluster and source — the jobs the warehouse holds.
+-- (Capacity snapshots, incidents and rejected rows: their own *_summary.sql.)
 -- No parameters.
 with jobs_by_source as (
   select
@@ -17,10 +18,7 @@ with jobs_by_source as (
     sum(gpu_seconds) / 3600 as gpu_hours
   from jobs
   group by cluster, source
-), rejects as (
-  select cluster, count(*) as rejected_rows from rejected_rows group by cluster
 )
-select j.*, coalesce(r.rejected_rows, 0) as rejected_rows
-from jobs_by_source j
-left join rejects r using (cluster)
+select *
+from jobs_by_source
 order by cluster, source

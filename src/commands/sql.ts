@@ -3,11 +3,14 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { StatementType, type DuckDBConnection } from '@duckdb/node-api';
 import { FailureError, UsageError } from '../errors.js';
+import { loadSettings } from '../settings.js';
 import { openWarehouse, resolveDbPath } from '../warehouse/open.js';
+import { registerSettingsTables } from '../warehouse/settings-tables.js';
 import { writeResult, type Sink, type TextFormat } from '../render/sql-result.js';
 
 export interface SqlFlags {
   db?: string;
+  config?: string;
   file?: string;
   format?: 'table' | 'csv' | 'json' | 'parquet';
   out?: string;
@@ -27,8 +30,11 @@ export async function runSql(query: string | undefined, flags: SqlFlags): Promis
   } else if (sql === undefined && !process.stdin.isTTY) {
     sql = fs.readFileSync(0, 'utf8');
   }
+  const settings = loadSettings(flags.config);
   const wh = await openWarehouse(resolveDbPath(flags.db), { readOnly: !flags.write });
   try {
+    // The team mapping, capacity and prices of the settings, to join in ad-hoc SQL (temp tables).
+    await registerSettingsTables(wh.conn, settings);
     if (sql === undefined) return await interactive(wh.conn, flags);
     const format = flags.format ?? (flags.out || !process.stdout.isTTY ? 'csv' : 'table');
     await execute(wh.conn, sql, format, flags);
@@ -93,7 +99,7 @@ function fileSink(path: string) {
 /** A prompt on a terminal: statements end with `;`; .quit or Ctrl-D leaves. */
 async function interactive(conn: DuckDBConnection, flags: SqlFlags): Promise<void> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr, prompt: 'gazette> ' });
-  process.stderr.write('Ad-hoc SQL over the warehouse (tables: jobs, ingest_runs, rejected_rows). End a statement with ;  .quit to leave.\n');
+  process.stderr.write('Ad-hoc SQL over the warehouse (tables: jobs, capacity_snapshots, incidents, ingest_runs, rejected_rows; from the settings: teams, team_users, team_queues, team_accounts, cluster_capacity, prices, superusers). End a statement with ;  .quit to leave.\n');
   let buffer = '';
   rl.prompt();
   for await (const line of rl) {

@@ -1,8 +1,8 @@
-/** gazette status: what the warehouse holds. */
+/** gazette status: what the warehouse holds, per cluster: jobs, capacity snapshots, incidents, rejected rows. */
 import { openWarehouse, resolveDbPath } from '../warehouse/open.js';
 import { runSqlFile } from '../warehouse/run-sql-file.js';
 
-interface SummaryRow {
+interface JobsRow {
   cluster: string;
   source: string;
   jobs: bigint;
@@ -16,27 +16,84 @@ interface SummaryRow {
   last_job: Date | null;
   vcore_hours: number | null;
   gpu_hours: number | null;
+}
+
+interface CapacityRow {
+  cluster: string;
+  snapshots: bigint;
+  first_snapshot: Date;
+  last_snapshot: Date;
+  latest_vcores: bigint | null;
+  latest_memory_mb: bigint | null;
+  latest_gpus: bigint | null;
+  latest_nodes: bigint | null;
+}
+
+interface IncidentsRow {
+  cluster: string;
+  incidents: bigint;
+  critical: bigint;
+  major: bigint;
+  minor: bigint;
+  maintenance: bigint;
+  first_start: Date;
+  last_end: Date;
+}
+
+interface RejectsRow {
+  cluster: string;
+  format: string;
   rejected_rows: bigint;
 }
 
 const n = (v: bigint | number | null) => (v === null ? '0' : Math.round(Number(v)).toLocaleString('en-US'));
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '—');
+const minute = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+const plural = (v: bigint | number, one: string, many: string) => `${n(v)} ${Number(v) === 1 ? one : many}`;
 
 export async function runStatus(flags: { db?: string }): Promise<void> {
   const path = resolveDbPath(flags.db);
   const wh = await openWarehouse(path, { readOnly: true });
   try {
-    const rows = await runSqlFile<SummaryRow>(wh.conn, 'warehouse_summary');
+    const jobs = await runSqlFile<JobsRow>(wh.conn, 'warehouse_summary');
+    const capacity = await runSqlFile<CapacityRow>(wh.conn, 'capacity_snapshots_summary');
+    const incidents = await runSqlFile<IncidentsRow>(wh.conn, 'incidents_summary');
+    const rejects = await runSqlFile<RejectsRow>(wh.conn, 'rejected_rows_summary');
+    const clusters = [...new Set([...jobs, ...capacity, ...incidents, ...rejects].map((r) => r.cluster))].sort();
     const out: string[] = [`Warehouse ${path}`];
-    if (!rows.length) out.push('  no jobs yet: load some with gazette ingest.');
-    for (const r of rows) {
-      out.push(
-        `  ${r.cluster} (${r.source}): ${n(r.jobs)} jobs from ${day(r.first_job)} to ${day(r.last_job)}, ` +
-          `${n(r.users)} users, ${n(r.job_keys)} recurring-job keys`,
-        `    ${n(r.succeeded)} succeeded, ${n(r.failed)} failed, ${n(r.killed)} killed, ${n(r.unfinished)} running or pending; ` +
-          `${n(r.vcore_hours)} vcore-hours` + (Number(r.gpu_hours ?? 0) > 0 ? `, ${n(r.gpu_hours)} GPU-hours` : '') +
-          (Number(r.rejected_rows) ? `; ${n(r.rejected_rows)} rejected rows (see table rejected_rows)` : ''),
-      );
+    if (!clusters.length) out.push('  nothing yet: load some history with gazette ingest.');
+    for (const cluster of clusters) {
+      const lines: string[] = [];
+      for (const r of jobs.filter((x) => x.cluster === cluster)) {
+        lines.push(
+          `  ${r.cluster} (${r.source}): ${n(r.jobs)} jobs from ${day(r.first_job)} to ${day(r.last_job)}, ` +
+            `${n(r.users)} users, ${n(r.job_keys)} recurring-job keys`,
+          `    ${n(r.succeeded)} succeeded, ${n(r.failed)} failed, ${n(r.killed)} killed, ${n(r.unfinished)} running or pending; ` +
+            `${n(r.vcore_hours)} vcore-hours` + (Number(r.gpu_hours ?? 0) > 0 ? `, ${n(r.gpu_hours)} GPU-hours` : ''),
+        );
+      }
+      for (const c of capacity.filter((x) => x.cluster === cluster)) {
+        const size = [
+          c.latest_vcores !== null ? `${n(c.latest_vcores)} vcores` : undefined,
+          c.latest_memory_mb !== null ? `${n(Number(c.latest_memory_mb) / 1024)} GB memory` : undefined,
+          c.latest_gpus !== null ? `${n(c.latest_gpus)} GPUs` : undefined,
+          c.latest_nodes !== null ? `${n(c.latest_nodes)} nodes` : undefined,
+        ].filter(Boolean);
+        lines.push(
+          `  ${cluster} capacity: ${plural(c.snapshots, 'snapshot', 'snapshots')} from ${minute(c.first_snapshot)} to ${minute(c.last_snapshot)} UTC` +
+            (size.length ? `; latest ${size.join(', ')}` : ''),
+        );
+      }
+      for (const i of incidents.filter((x) => x.cluster === cluster)) {
+        const bySeverity = (['critical', 'major', 'minor', 'maintenance'] as const).filter((s) => Number(i[s])).map((s) => `${n(i[s])} ${s}`);
+        lines.push(`  ${cluster} incidents: ${n(i.incidents)} (${bySeverity.join(', ')}) from ${day(i.first_start)} to ${day(i.last_end)}`);
+      }
+      const rej = rejects.filter((x) => x.cluster === cluster);
+      if (rej.length) {
+        const total = rej.reduce((a, r) => a + Number(r.rejected_rows), 0);
+        lines.push(`  ${cluster} rejected rows: ${n(total)} (${rej.map((r) => `${r.format} ${n(r.rejected_rows)}`).join(', ')}); see table rejected_rows`);
+      }
+      out.push(...lines);
     }
     process.stdout.write(out.join('\n') + '\n');
   } finally {

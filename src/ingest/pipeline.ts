@@ -72,6 +72,8 @@ interface FileMeta {
   size: number;
   mtimeMs: number;
   sha256?: string;
+  /** Source.variant: what the load depends on besides the content. */
+  variant?: string;
 }
 
 /** A staged file waiting for the merger. */
@@ -122,11 +124,11 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     r: Pick<FileResult, 'status' | 'rowsRead' | 'rowsWritten' | 'rejects' | 'message'>,
   ) => {
     await main.run(
-      `insert into ingest_runs (id, cluster, format, file, size_bytes, mtime_ms, sha256, status, rows_read, rows_written, rejects, message, started_at, finished_at)
-       values ($id, $cluster, $format, $file, $size, $mtime, $sha, $status, $read, $written, $rejects, $message, $started, now()::timestamp)`,
+      `insert into ingest_runs (id, cluster, format, file, size_bytes, mtime_ms, sha256, variant, status, rows_read, rows_written, rejects, message, started_at, finished_at)
+       values ($id, $cluster, $format, $file, $size, $mtime, $sha, $variant, $status, $read, $written, $rejects, $message, $started, now()::timestamp)`,
       {
         id: runId, cluster: opts.cluster, format, file: meta.file, size: meta.size, mtime: meta.mtimeMs,
-        sha: meta.sha256 ?? null, status: r.status, read: r.rowsRead, written: r.rowsWritten, rejects: r.rejects,
+        sha: meta.sha256 ?? null, variant: meta.variant ?? null, status: r.status, read: r.rowsRead, written: r.rowsWritten, rejects: r.rejects,
         message: r.message ?? null, started: started.toISOString().replace('T', ' ').replace('Z', ''),
       },
     );
@@ -241,6 +243,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       const started = new Date();
       const t0 = performance.now();
       const meta = await fileMeta(files[i]);
+      meta.variant = opts.source.variant?.(meta.path, opts.at);
       const runId = nextRunId++;
       if (!opts.reload) {
         const prior = await findLoaded(conn, meta, opts);
@@ -321,8 +324,8 @@ async function findLoaded(conn: DuckDBConnection, meta: FileMeta, opts: IngestOp
   const current = opts.source.target.identity.by === 'file'
     ? `id = (select max(id) from ingest_runs l where l.file = r.file and l.format = r.format and l.status = 'loaded') and `
     : '';
-  const q = `select id, sha256 from ingest_runs r where status = 'loaded' and cluster = $c and format = $f and ${current}`;
-  const base = { c: opts.cluster, f: opts.source.format };
+  const q = `select id, sha256 from ingest_runs r where status = 'loaded' and cluster = $c and format = $f and variant is not distinct from $v and ${current}`;
+  const base = { c: opts.cluster, f: opts.source.format, v: meta.variant ?? null };
   let rows = (await conn.runAndReadAll(q + `file = $file and size_bytes = $size and mtime_ms = $mtime order by id desc limit 1`,
     { ...base, file: meta.file, size: meta.size, mtime: meta.mtimeMs })).getRowObjectsJS();
   if (!rows.length) {

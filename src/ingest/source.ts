@@ -52,6 +52,11 @@ export interface Source {
   readonly target: Target;
   /** Name endings taken from a directory with --format (a file named explicitly is always taken). */
   readonly extensions: readonly string[];
+  /**
+   * What a load of the file depends on besides its content, if anything (yarn-metrics: the
+   * moment it is dated with). The same content with another variant loads again.
+   */
+  variant?(file: string, at: string | undefined): string | undefined;
   stage(ctx: StageContext): Promise<Staged>;
 }
 

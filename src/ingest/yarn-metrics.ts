@@ -54,6 +54,14 @@ export const yarnMetrics: Source = {
   format: 'yarn-metrics',
   target: CAPACITY_SNAPSHOTS,
   extensions: ['.json', '.json.gz'],
+  /** The same response dated another moment (an idle cluster's metrics repeat) is another snapshot. */
+  variant(file, at) {
+    try {
+      return at ?? snapshotTimeFromName(file);
+    } catch {
+      return undefined; // a name with a bad date: stage() says so
+    }
+  },
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
     const when = ctx.at ?? snapshotTimeFromName(ctx.file);

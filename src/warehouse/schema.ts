@@ -143,8 +143,11 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 2,
-    description: 'capacity_snapshots (ResourceManager cluster metrics), incidents',
+    description: 'capacity_snapshots (ResourceManager cluster metrics), incidents; ingest_runs.variant',
     statements: [
+      // What a load depended on besides the file's content (yarn-metrics: the moment it was dated
+      // with): the same content with another variant is another load, not a repeat.
+      `alter table ingest_runs add column variant varchar`,
       `create table capacity_snapshots (
         ${CAPACITY_COLUMNS.map(([n, t]) => `${ident(n)} ${t}`).join(',\n        ')},
         ingest_run_id bigint
