@@ -8,7 +8,7 @@
  * loaded (the INCIDENTS target's identity is the file). Rows that are not incidents (no end,
  * an end before the start, an unknown severity) are rejected with their reason.
  */
-import { listValue } from '@duckdb/node-api';
+import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import { INCIDENT_SEVERITIES, ident } from '../warehouse/schema.js';
 import { isoTimeSql } from './iso-time.js';
 import { FileFormatError, type Source, type StageContext, type Staged } from './source.js';
@@ -70,6 +70,8 @@ export const incidents: Source = {
           ? { zone_names: listValue(Object.keys(zones.byCluster)), zone_values: listValue(Object.values(zones.byCluster)), other_tz: zones.other }
           : {}),
       },
+      // typed, so that an empty list (no clusters in the settings) binds too
+      have.has('cluster') ? { zone_names: LIST(VARCHAR), zone_values: LIST(VARCHAR) } : undefined,
     );
     const raw = `json_merge_patch(to_json(t), '{"_line": null, "_zone": null, "t_start": null, "t_end": null, "_reason": null}')::varchar`;
     return {
