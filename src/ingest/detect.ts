@@ -57,14 +57,16 @@ export async function detectFormat(file: string): Promise<Detection> {
 function detectJson(text: string, unplaced: (looked: string) => Detection): Detection {
   if (/^\{\s*"clusterMetrics"\s*:/.test(text)) return { format: 'yarn-metrics' };
   if (/^\{\s*"apps?"\s*:/.test(text) && responseShape(text).shape) return { format: 'yarn-apps' };
-  const firstLine = text.split('\n', 1)[0];
+  const [firstLine, ...rest] = text.split('\n');
+  const key = /^\{\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
+  const oneDocument = unplaced(key === undefined ? 'JSON, not an object gazette knows' : `JSON whose first key is "${key}"`);
   try {
     const doc = JSON.parse(firstLine) as Record<string, unknown>;
     if (doc && typeof doc === 'object' && 'job_id' in doc) return { format: 'canonical' };
+    if (rest.every((l) => !l.trim())) return oneDocument;
     return unplaced(`JSON Lines whose records have no job_id (keys: ${shortList(Object.keys(doc))})`);
   } catch {
-    const key = /^\{\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
-    return unplaced(key === undefined ? 'JSON, not an object gazette knows' : `JSON whose first key is "${key}"`);
+    return oneDocument;
   }
 }
 
