@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openWarehouse } from '../../src/warehouse/open.js';
-import { SCHEMA_VERSION, JOB_COLUMN_NAMES } from '../../src/warehouse/schema.js';
+import { MIGRATIONS, SCHEMA_VERSION, JOB_COLUMN_NAMES } from '../../src/warehouse/schema.js';
 import { query, runCli, tmpDir } from '../helpers.js';
 
 async function raw(db: string, sql: string): Promise<void> {
@@ -38,6 +38,38 @@ describe('warehouse', () => {
     const [v] = await query<{ value: string }>(db, `select value from gazette_meta where key = 'schema_version'`);
     assert.equal(Number(v.value), SCHEMA_VERSION);
     assert.equal((await query(db, `select * from jobs`)).length, 0);
+  });
+
+  it('migrates a version 1 warehouse to version 2, keeping what it holds', async () => {
+    const db = path.join(tmpDir(), 'w.duckdb');
+    const v1 = MIGRATIONS.find((m) => m.version === 1)!;
+    await raw(
+      db,
+      [
+        `create table gazette_meta (key varchar primary key, value varchar)`,
+        `insert into gazette_meta values ('schema_version', '1')`,
+        ...v1.statements,
+        `insert into jobs (cluster, job_id, source, state, ingest_run_id) values ('prod', 'application_1_0001', 'yarn', 'SUCCEEDED', 1)`,
+        `insert into ingest_runs (id, cluster, format, file, sha256, status, started_at) values (1, 'prod', 'yarn-apps', '/a.json', 'abc', 'loaded', '2026-01-01')`,
+      ].join(';\n'),
+    );
+    (await openWarehouse(db)).close();
+    const [v] = await query<{ value: string }>(db, `select value from gazette_meta where key = 'schema_version'`);
+    assert.equal(v.value, '2');
+    const tables = await query<{ table_name: string }>(db, `select table_name from information_schema.tables where table_schema = 'main' order by 1`);
+    assert.deepEqual(tables.map((t) => t.table_name), ['capacity_snapshots', 'gazette_meta', 'incidents', 'ingest_marks', 'ingest_runs', 'jobs', 'rejected_rows']);
+    const cols = async (t: string) =>
+      (await query<{ column_name: string }>(db, `select column_name from information_schema.columns where table_name = $t order by ordinal_position`, { t })).map((c) => c.column_name);
+    assert.deepEqual(await cols('capacity_snapshots'), [
+      'cluster', 'taken_at', 'total_vcores', 'total_memory_mb', 'total_gpus', 'total_nodes', 'active_nodes', 'lost_nodes', 'unhealthy_nodes',
+      'decommissioned_nodes', 'rebooted_nodes', 'apps_running', 'apps_pending', 'allocated_vcores', 'allocated_memory_mb', 'extra', 'ingest_run_id',
+    ]);
+    assert.deepEqual(await cols('incidents'), ['cluster', 'start_time', 'end_time', 'severity', 'title', 'extra', 'ingest_run_id', 'line']);
+    assert.equal((await cols('ingest_runs')).at(-1), 'variant');
+    const [j] = await query<{ n: bigint }>(db, `select count(*) as n from jobs where job_id = 'application_1_0001'`);
+    assert.equal(Number(j.n), 1);
+    const [r] = await query<{ sha256: string; variant: string | null }>(db, `select sha256, variant from ingest_runs`);
+    assert.deepEqual([r.sha256, r.variant], ['abc', null]);
   });
 
   it('refuses a file written by a newer gazette, saying what to do', async () => {

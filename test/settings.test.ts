@@ -1,0 +1,145 @@
+/** gazette.yaml: every key read as documented, and each mistake a clear configuration error (file:line, key, what is wrong). */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { UsageError } from '../src/errors.js';
+import { loadSettings } from '../src/settings.js';
+import { runCli, tmpDir } from './helpers.js';
+
+/** Settings from YAML text, via a file (as gazette reads them). */
+function settingsFrom(yaml: string) {
+  const file = path.join(tmpDir(), 'gazette.yaml');
+  fs.writeFileSync(file, yaml);
+  return { file, load: () => loadSettings(file) };
+}
+
+/** The configuration error loading `yaml` gives. */
+function errorOf(yaml: string): string {
+  const { file, load } = settingsFrom(yaml);
+  try {
+    load();
+  } catch (e) {
+    assert.ok(e instanceof UsageError, `a UsageError (exit 2), got ${e}`);
+    return (e as Error).message.replace(file, 'gazette.yaml');
+  }
+  assert.fail(`no error for:\n${yaml}`);
+}
+
+const FULL = `cluster: demo-hadoop
+timezone: UTC
+fiscal_year_start_month: 4
+superusers: [hdfs, yarn, svc_etl]
+email_domain: example.org
+prices:
+  currency: EUR
+  vcore_hour: 0.04
+  memory_gb_hour: 0.005
+  gpu_hour: 2.5
+  storage_tb_month: 20
+clusters:
+  demo-hadoop:
+    timezone: Europe/Amsterdam
+  demo-hpc:
+    timezone: America/New_York
+    capacity:
+      - since: 2026-01-01
+        cpus: 2400
+      - since: 2025-04-01
+        nodes: 40
+        cpus: 1920
+        memory_gb: 15360
+        gpus: 32
+teams:
+  genomics:
+    mailing_list: genomics-users@example.org
+    users: [adeyemi, bkowalski]
+    queues: [root.genomics]
+    accounts: [genomics]
+  physics:
+    users: [okafor]
+`;
+
+describe('settings', () => {
+  it('reads every documented key', () => {
+    const s = settingsFrom(FULL).load();
+    assert.equal(s.cluster, 'demo-hadoop');
+    assert.equal(s.fiscalYearStartMonth, 4);
+    assert.deepEqual(s.superusers, ['hdfs', 'yarn', 'svc_etl']);
+    assert.equal(s.emailDomain, 'example.org');
+    assert.deepEqual(s.prices, { currency: 'EUR', vcoreHour: 0.04, memoryGbHour: 0.005, gpuHour: 2.5, storageTbMonth: 20 });
+    assert.deepEqual(s.clusters['demo-hadoop'], { timezone: 'Europe/Amsterdam', capacity: [] });
+    assert.deepEqual(s.clusters['demo-hpc'].capacity, [
+      { since: '2025-04-01', nodes: 40, cpus: 1920, memoryGb: 15360, gpus: 32 },
+      { since: '2026-01-01', nodes: undefined, cpus: 2400, memoryGb: undefined, gpus: undefined },
+    ], 'oldest first, whatever order they are written in');
+    assert.deepEqual(s.teams.genomics, { mailingList: 'genomics-users@example.org', users: ['adeyemi', 'bkowalski'], queues: ['root.genomics'], accounts: ['genomics'] });
+    assert.deepEqual(s.teams.physics, { mailingList: undefined, users: ['okafor'], queues: [], accounts: [] });
+  });
+
+  it('has defaults for what is not given', () => {
+    const s = settingsFrom('cluster: x\n').load();
+    assert.equal(s.fiscalYearStartMonth, 1);
+    assert.deepEqual(s.superusers, ['hdfs', 'yarn', 'mapred', 'root']);
+    assert.equal(s.prices, undefined);
+    assert.deepEqual(s.teams, {});
+    assert.deepEqual(settingsFrom('superusers: []\n').load().superusers, []);
+  });
+
+  it('a user, queue or account in two teams is an error naming both teams', () => {
+    assert.equal(
+      errorOf(FULL.replace('users: [okafor]', 'users: [okafor, bkowalski]')),
+      `gazette.yaml:32: teams.physics.users has user "bkowalski", who is also in team "genomics"; a user belongs to one team only. See the README's "Settings" section.`,
+    );
+    assert.match(
+      errorOf(FULL.replace('users: [okafor]', 'users: [okafor]\n    queues: [root.genomics]')),
+      /gazette\.yaml:33: teams\.physics\.queues has queue "root\.genomics", who is also in team "genomics"/,
+    );
+    assert.match(
+      errorOf(FULL.replace('users: [okafor]', 'accounts: [genomics]')),
+      /teams\.physics\.accounts has account "genomics", who is also in team "genomics"/,
+    );
+  });
+
+  it('names the file, line and key of each mistake, and what is wrong', () => {
+    const cases: [string, string][] = [
+      ['fiscal_year_start_month: 13\n', 'gazette.yaml:1: fiscal_year_start_month must be a whole number from 1 to 12 (got 13).'],
+      ['fiscal_year_start_month: april\n', 'gazette.yaml:1: fiscal_year_start_month must be a whole number from 1 to 12 (got "april").'],
+      ['cluster: x\nprices:\n  vcore_hours: 0.04\n', 'gazette.yaml:3: prices.vcore_hours is not a setting gazette knows (here: currency, vcore_hour, memory_gb_hour, gpu_hour, storage_tb_month).'],
+      ['prices:\n  vcore_hour: -1\n', 'gazette.yaml:2: prices.vcore_hour must be a number 0 or more (got -1).'],
+      ['prices:\n  currency: euro\n', 'gazette.yaml:2: prices.currency must be an ISO 4217 currency code such as EUR or USD (got "euro").'],
+      ['superusers: root\n', 'gazette.yaml:1: superusers must be a list of account names, like [a, b].'],
+      ['email_domain: ops@example.org\n', 'gazette.yaml:1: email_domain must be a domain such as example.org (no @) (got "ops@example.org").'],
+      ['teams:\n  genomics:\n    mailing_list: genomics\n', 'gazette.yaml:3: teams.genomics.mailing_list must be an email address (got "genomics").'],
+      ['teams:\n  genomics:\n    members: [a]\n', 'gazette.yaml:3: teams.genomics.members is not a setting gazette knows (here: mailing_list, users, queues, accounts).'],
+      ['teams: [genomics]\n', 'gazette.yaml:1: teams must be a mapping of team name to its members.'],
+      ['clusters:\n  hpc:\n    capacity:\n      - since: 2025-02-30\n        cpus: 8\n', 'gazette.yaml:4: clusters.hpc.capacity[0].since must be a date YYYY-MM-DD (got "2025-02-30").'],
+      ['clusters:\n  hpc:\n    capacity:\n      - cpus: 8\n', 'gazette.yaml:4: clusters.hpc.capacity[0].since is missing (the date this capacity starts, YYYY-MM-DD).'],
+      ['clusters:\n  hpc:\n    capacity:\n      - since: 2025-01-01\n', 'gazette.yaml:4: clusters.hpc.capacity[0] gives no size: add nodes, cpus, memory_gb or gpus.'],
+      ['clusters:\n  hpc:\n    capacity:\n      - since: 2025-01-01\n        cpus: 8.5\n', 'gazette.yaml:5: clusters.hpc.capacity[0].cpus must be a whole number 0 or more (got 8.5).'],
+      [
+        'clusters:\n  hpc:\n    capacity:\n      - since: 2025-01-01\n        cpus: 8\n      - since: 2025-01-01\n        cpus: 16\n',
+        'gazette.yaml:6: clusters.hpc.capacity[1].since repeats 2025-01-01 (entry 0); each entry starts on its own date.',
+      ],
+      ['clusters:\n  hpc:\n    timezone: Mars/Olympus\n', 'gazette.yaml: clusters.hpc.timezone: unknown time zone "Mars/Olympus". Use an IANA name such as Europe/Paris or UTC.'],
+      ['clusters:\n  hpc:\n    tz: UTC\n', 'gazette.yaml:3: clusters.hpc.tz is not a setting gazette knows (here: timezone, capacity).'],
+      ['newsletter: yes\n', 'gazette.yaml:1: newsletter is not a setting gazette knows (at the top level: cluster, timezone, fiscal_year_start_month, superusers, email_domain, prices, clusters, teams, job_key).'],
+      ['job_key:\n  workflow_tags: dag\n', 'gazette.yaml:2: job_key.workflow_tags must be a list of tag keys, like [a, b].'],
+    ];
+    for (const [yaml, want] of cases) {
+      const got = errorOf(yaml);
+      assert.equal(got.replace(/ See the README's "Settings" section\.$/, ''), want, yaml);
+    }
+  });
+
+  it('a configuration error stops a command with exit 2 before it touches the warehouse', async () => {
+    const { file } = settingsFrom(FULL.replace('users: [okafor]', 'users: [adeyemi]'));
+    const db = path.join(tmpDir(), 'w.duckdb');
+    for (const args of [['ingest', '--db', db, '--config', file, '--format', 'sacct', file], ['sql', '--db', db, '--config', file, 'select 1']]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 2, args[0]);
+      assert.match(r.stderr, /teams\.physics\.users has user "adeyemi", who is also in team "genomics"/);
+    }
+    assert.equal(fs.existsSync(db), false);
+  });
+});
