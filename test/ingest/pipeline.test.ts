@@ -131,17 +131,17 @@ describe('ingest pipeline', () => {
 });
 
 describe('command line', () => {
-  it('exits 2 with a usage message when --format is missing', async () => {
-    const r = await runCli(['ingest', '--db', path.join(tmpDir(), 'w.duckdb'), yarn('eagle__mrrunningapp.json')]);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /--format is required/);
+  it('without --format, tells the format from the content', async () => {
+    const r = await runCli(['ingest', '--db', path.join(tmpDir(), 'w.duckdb'), '--cluster', 'prod', yarn('eagle__mrrunningapp.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /prod \(yarn-apps\): 1 file\(s\): 1 loaded.*2 jobs read/);
   });
 
   it('exits 2 on an unknown option or format', async () => {
     assert.equal((await runCli(['ingest', '--bogus'])).code, 2);
     const r = await runCli(['ingest', '--format', 'lsf', 'x']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /Allowed choices are yarn-apps, sacct, canonical/);
+    assert.match(r.stderr, /Allowed choices are yarn-apps, yarn-metrics, sacct, canonical, incidents/);
   });
 
   it('exits 2 naming a path that does not exist', async () => {

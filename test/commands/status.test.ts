@@ -1,0 +1,47 @@
+/** gazette status: per cluster, jobs, capacity snapshots, incidents and rejected rows. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fixture, runCli, tmpDir } from '../helpers.js';
+
+describe('gazette status', () => {
+  it('shows capacity snapshots, incidents and rejected rows per cluster besides jobs', async () => {
+    const dir = tmpDir();
+    const db = path.join(dir, 'w.duckdb');
+    const config = path.join(dir, 'gazette.yaml');
+    fs.writeFileSync(config, 'cluster: demo-hpc\nclusters:\n  demo-hadoop:\n    timezone: Europe/Amsterdam\n  demo-hpc:\n    timezone: America/New_York\n');
+    const ingest = (...args: string[]) => runCli(['ingest', '--db', db, '--config', config, ...args]);
+    const m = (f: string) => fixture('yarn-metrics', f);
+    for (const args of [
+      ['--cluster', 'demo-hadoop', m('rm-metrics-2026-01-15T0600.json'), m('rm-metrics-2026-03-02_14-30-hadoop3-gpu.json')],
+      [fixture('incidents', 'incidents.csv'), fixture('incidents', 'incidents-unknown-severity.csv')],
+      ['--cluster', 'demo-hadoop', fixture('yarn', 'eagle__sparkcompleteapp.json')],
+    ]) {
+      const r = await ingest(...args);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const s = await runCli(['status', '--db', db]);
+    assert.equal(s.code, 0, s.stderr);
+    const lines = s.stdout.split('\n');
+    assert.equal(lines[0], `Warehouse ${db}`);
+    assert.match(lines[1], /^  demo-hadoop \(yarn\): 2 jobs from/);
+    // the later snapshot (2026-03-02 13:30 UTC): 768 vcores, 1,572,864 MB = 1,536 GB, 8 GPUs, 26 nodes
+    assert.equal(lines[3], '  demo-hadoop capacity: 2 snapshots from 2026-01-15 05:00 to 2026-03-02 13:30 UTC; latest 768 vcores, 1,536 GB memory, 8 GPUs, 26 nodes');
+    assert.equal(lines[4], '  demo-hadoop incidents: 2 (1 critical, 1 major) from 2026-08-12 to 2026-08-12');
+    // demo-hpc: incidents.csv's three (one major, one minor, one maintenance) and the good row of the other file (minor)
+    assert.equal(lines[5], '  demo-hpc incidents: 4 (1 major, 2 minor, 1 maintenance) from 2025-07-22 to 2026-11-04');
+    assert.equal(lines[6], '  demo-hpc rejected rows: 3 (incidents 3); see table rejected_rows');
+    assert.equal(lines.length, 8);
+  });
+
+  it('says so when there is nothing yet', async () => {
+    const db = path.join(tmpDir(), 'w.duckdb');
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'README.md'), '# x\n');
+    await runCli(['ingest', '--db', db, '--format', 'incidents', path.join(dir, 'README.md')]);
+    const s = await runCli(['status', '--db', db]);
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stdout, /nothing yet: load some history with gazette ingest\./);
+  });
+});
