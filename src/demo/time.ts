@@ -24,14 +24,26 @@ export interface LocalTime {
   weekday: number;
 }
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/** The zone's offset from UTC at an instant, cached by UTC hour (zones here change offset on the hour). */
+const offsets = new Map<string, number>();
+function offsetMs(ms: number, tz: string): number {
+  const hour = Math.floor(ms / 3600_000);
+  const key = `${tz}@${hour}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    const p: Record<string, string> = {};
+    for (const x of formatter(tz).formatToParts(new Date(hour * 3600_000))) p[x.type] = x.value;
+    off = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - hour * 3600_000;
+    offsets.set(key, off);
+  }
+  return off;
+}
 
 export function localTime(ms: number, tz: string): LocalTime {
-  const p: Record<string, string> = {};
-  for (const x of formatter(tz).formatToParts(new Date(ms))) p[x.type] = x.value;
+  const d = new Date(ms + offsetMs(ms, tz));
   return {
-    year: +p.year, month: +p.month, day: +p.day, hour: +p.hour, minute: +p.minute, second: +p.second,
-    weekday: WEEKDAYS.indexOf(p.weekday),
+    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(), second: d.getUTCSeconds(), weekday: d.getUTCDay(),
   };
 }
 
