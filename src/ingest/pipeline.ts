@@ -100,7 +100,9 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   const main = wh.conn;
   await main.run(`attach if not exists ':memory:' as stg`);
   // Run ids are handed out here: only one process can hold the warehouse open for writing.
-  let nextRunId = Number((await main.runAndReadAll(`select coalesce(max(id), 0) + 1 from ingest_runs`)).getRows()[0][0]);
+  // Run ids follow the order the files were given (file i gets firstRunId + i), whichever worker
+  // stages it first: where two records tie, the later run — the file given later — wins.
+  const firstRunId = Number((await main.runAndReadAll(`select coalesce(max(id), 0) + 1 from ingest_runs`)).getRows()[0][0]);
   const batchRows = opts.batchRows ?? BATCH_ROWS;
 
   const results: FileResult[] = new Array(files.length);
@@ -244,7 +246,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       const t0 = performance.now();
       const meta = await fileMeta(files[i]);
       meta.variant = opts.source.variant?.(meta.path, opts.at);
-      const runId = nextRunId++;
+      const runId = firstRunId + i;
       if (!opts.reload) {
         const prior = await findLoaded(conn, meta, opts);
         if (prior) {
