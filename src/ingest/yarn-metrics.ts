@@ -87,23 +87,24 @@ export const yarnMetrics: Source = {
             : `it holds ${docs} JSON documents; a snapshot file holds one /ws/v1/cluster/metrics response (its time comes from the file's name).`,
       );
     }
-    const num = (f: string) => `cast(round(try_cast(m ->> '${f}' as double)) as bigint)`;
+    // Each field's text read once (s[i]) and as a whole number (n[i]), in FIELDS order.
+    const at = (f: string) => FIELDS.findIndex(([x]) => x === f) + 1;
     const reason = `nullif(concat_ws('; ',
-        ${REQUIRED.map((f) => `case when m ->> '${f}' is null then '${f} is missing' end`).join(',\n        ')},
-        ${FIELDS.map(([f]) => `case when m ->> '${f}' is not null and ${num(f)} is null then '${f} is not a number (got ' || (m -> '${f}')::varchar || ')' end`).join(',\n        ')},
+        ${REQUIRED.map((f) => `case when s[${at(f)}] is null then '${f} is missing' end`).join(',\n        ')},
+        ${FIELDS.map(([f], i) => `case when s[${i + 1}] is not null and n[${i + 1}] is null then '${f} is not a number (got ' || (m -> '${f}')::varchar || ')' end`).join(',\n        ')},
         case when t is null then 'the snapshot time "' || $when || '" is not an ISO 8601 time' end), '')`;
     // `resourceInformation` is a list, or (Jettison, one resource type) a single object.
     const resources = `m -> 'totalClusterResourcesAcrossPartition' -> 'resourceInformations' -> 'resourceInformation'`;
-    const gpus = `(select cast(round(try_cast(r.value as double)) as bigint)
-        from (select unnest(from_json(case json_type(${resources}) when 'ARRAY' then ${resources} when 'OBJECT' then json_array(${resources}) end,
-                                      '[{"name": "VARCHAR", "value": "VARCHAR"}]')) as r)
-        where r.name = 'yarn.io/gpu' limit 1)`;
-    const time = isoTimeSql('trim($when)');
+    const gpus = `cast(round(try_cast(list_filter(from_json(case json_type(${resources}) when 'ARRAY' then ${resources} when 'OBJECT' then json_array(${resources}) end,
+        '[{"name": "VARCHAR", "value": "VARCHAR"}]'), lambda r: r.name = 'yarn.io/gpu')[1].value as double)) as bigint)`;
+    const paths = `[${FIELDS.map(([f]) => `'$.${f}'`).join(', ')}]`;
     const dropMapped = JSON.stringify(Object.fromEntries(FIELDS.map(([f]) => [f, null])));
     await conn.run(
       `create temp table stg_metrics_checked as
-       select rec, m, t, ${reason} as reason from (
-         select rec, json -> 'clusterMetrics' as m, ${time} as t from stg_metrics)`,
+       select *, ${reason} as reason from (
+         select *, list_transform(s, lambda x: cast(round(try_cast(x as double)) as bigint)) as n from (
+           select rec, m, t, json_extract_string(m, ${paths}) as s from (
+             select rec, json -> 'clusterMetrics' as m, ${isoTimeSql('trim($when)')} as t from stg_metrics)))`,
       { when, tz: ctx.timezone },
     );
     return {
@@ -113,7 +114,7 @@ export const yarnMetrics: Source = {
         sql: `select
          $cluster as cluster,
          t as taken_at,
-         ${FIELDS.map(([f, c]) => `${num(f)} as ${c}`).join(',\n         ')},
+         ${FIELDS.map(([, c], i) => `n[${i + 1}] as ${c}`).join(',\n         ')},
          ${gpus} as total_gpus,
          nullif(json_merge_patch(m, $drop_mapped::json), '{}')::json as extra,
          rec as _line
