@@ -63,6 +63,8 @@ export type FileInput = string | { path: string; label: string };
 
 /** About one DuckDB row group: a batch this large is written straight to the file. */
 export const BATCH_ROWS = 120_000;
+/** At most this many staged files wait for a merge: many small files would otherwise pile up tables in `stg`, and every catalog operation slows with their number. */
+export const BATCH_FILES = 48;
 
 interface FileMeta {
   /** Where to read it. */
@@ -103,6 +105,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   // Run ids follow the order the files were given (file i gets firstRunId + i), whichever worker
   // stages it first: where two records tie, the later run — the file given later — wins.
   const firstRunId = Number((await main.runAndReadAll(`select coalesce(max(id), 0) + 1 from ingest_runs`)).getRows()[0][0]);
+  const loaded = opts.reload ? undefined : await loadedRuns(main, opts);
   const batchRows = opts.batchRows ?? BATCH_ROWS;
 
   const results: FileResult[] = new Array(files.length);
@@ -137,6 +140,12 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   };
 
   const cols = target.columns.map(ident).join(', ');
+  /**
+   * The target's finishing touch (the job key) is applied to a whole batch as it is merged, not
+   * to each file as it is staged: its many regular expressions cost more to plan than to run, and a
+   * day's RM response of a few hundred apps would pay that planning for each file.
+   */
+  const complete = (rows: string) => (finishing ? finishing.wrap(rows) : rows);
   const union = (batch: StagedFile[], what: 'rows' | 'rej') => batch.map((s) => `select * from stg.${what}_${s.runId}`).join(' union all ');
 
   /** Replace and insert a batch's rows in the target table (inside mergeBatch's transaction). */
@@ -150,7 +159,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
         `delete from ${table} where ingest_run_id in (select id from ingest_runs where format = $f and status = 'loaded' and list_contains($files, file))`,
         { f: format, files: listValue([...last.keys()]) },
       );
-      await main.run(`insert into ${table} (${cols}, ingest_run_id) select ${cols}, ingest_run_id from (${union([...last.values()], 'rows')})`);
+      await main.run(`insert into ${table} (${cols}, ingest_run_id) select ${cols}, ingest_run_id from (${complete(union([...last.values()], 'rows'))})`, finishing?.params);
       return;
     }
     const keyCols = id.key.map(ident).join(', ');
@@ -165,9 +174,10 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     // Stored rows the batch's rows beat give way; a stored row that wins stays.
     await main.run(`with d as (${dedup}) delete from ${table} using d where ${sameKey(table, 'd')} and ${id.beats('d', table)}`);
     await main.run(
-      `with d as (${dedup}) insert into ${table} (${cols}, ingest_run_id)
+      `with d as (${complete(dedup)}) insert into ${table} (${cols}, ingest_run_id)
        select ${target.columns.map((c) => `d.${ident(c)}`).join(', ')}, d.ingest_run_id from d
        where not exists (select 1 from ${table} t where ${sameKey('t', 'd')})`,
+      finishing?.params,
     );
   };
 
@@ -240,73 +250,71 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   };
 
   let next = 0;
-  const work = async (conn: DuckDBConnection) => {
+  const work = async () => {
     for (let i = next++; i < files.length; i = next++) {
-      const started = new Date();
-      const t0 = performance.now();
-      const meta = await fileMeta(files[i]);
-      meta.variant = opts.source.variant?.(meta.path, opts.at);
-      const runId = firstRunId + i;
-      if (!opts.reload) {
-        const prior = await findLoaded(conn, meta, opts);
-        if (prior) {
-          meta.sha256 = prior.sha256;
-          const r = { status: 'skipped' as const, rowsRead: 0, rowsWritten: 0, rejects: 0, message: `already loaded (run ${prior.id}); --reload loads it again` };
-          await onMain(() => recordRun(runId, meta, started, r));
-          finish(i, meta, t0, { ...r, runId });
-          continue;
-        }
-      }
-      meta.sha256 ??= await sha256(meta.path);
-      let staged: StagedFile;
+      // A fresh connection per file: the temp tables a format module makes go with it.
+      const conn = await wh.connect();
       try {
-        const sel = await opts.source.stage({ conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, at: opts.at, zones: opts.zones, warnOnce });
-        await conn.run(
-          `create table stg.rows_${runId} as select *, cast($run as bigint) as ingest_run_id from (${finishing ? finishing.wrap(sel.rows.sql) : sel.rows.sql})`,
-          { ...sel.rows.params, ...finishing?.params, run: runId },
-        );
-        await conn.run(
-          `create table stg.rej_${runId} as select cast($run as bigint) as ingest_run_id, $file as file, line, reason, raw from (${sel.rejects.sql})`,
-          { ...sel.rejects.params, run: runId, file: meta.file },
-        );
-        const [rows, rejects] = (
-          await conn.runAndReadAll(`select (select count(*) from stg.rows_${runId}), (select count(*) from stg.rej_${runId})`)
-        ).getRows()[0].map(Number);
-        staged = { index: i, runId, meta, started, t0, rows, rejects };
-      } catch (e) {
-        await conn.run(`drop table if exists stg.rows_${runId}; drop table if exists stg.rej_${runId}`);
-        const reason = e instanceof FileFormatError ? e.message : duckdbReason(e);
-        const message = `cannot be read as ${format}: ${reason}`;
-        await onMain(() => recordRun(runId, meta, started, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message }));
-        finish(i, meta, t0, { status: 'failed', runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message });
-        continue;
+        await workOn(conn, i);
       } finally {
-        await dropTempTables(conn);
+        conn.closeSync();
       }
-      await finishing?.check?.(conn, `stg.rows_${runId}`, meta.file, format, warnOnce);
-      pending.push(staged);
-      pendingRows += staged.rows;
-      if (pendingRows >= batchRows) await onMain(flush);
     }
   };
+  const workOn = async (conn: DuckDBConnection, i: number) => {
+    const started = new Date();
+    const t0 = performance.now();
+    const meta = await fileMeta(files[i]);
+    meta.variant = opts.source.variant?.(meta.path, opts.at);
+    const runId = firstRunId + i;
+    if (!opts.reload) {
+      const prior = await findLoaded(loaded!, meta);
+      if (prior) {
+        meta.sha256 = prior.sha256;
+        const r = { status: 'skipped' as const, rowsRead: 0, rowsWritten: 0, rejects: 0, message: `already loaded (run ${prior.id}); --reload loads it again` };
+        await onMain(() => recordRun(runId, meta, started, r));
+        finish(i, meta, t0, { ...r, runId });
+        return;
+      }
+    }
+    meta.sha256 ??= await sha256(meta.path);
+    let staged: StagedFile;
+    try {
+      const sel = await opts.source.stage({ conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, at: opts.at, zones: opts.zones, warnOnce });
+      await conn.run(
+        `create table stg.rows_${runId} as select *, cast($run as bigint) as ingest_run_id from (${sel.rows.sql})`,
+        { ...sel.rows.params, run: runId },
+      );
+      await conn.run(
+        `create table stg.rej_${runId} as select cast($run as bigint) as ingest_run_id, $file as file, line, reason, raw from (${sel.rejects.sql})`,
+        { ...sel.rejects.params, run: runId, file: meta.file },
+      );
+      const [rows, rejects] = (
+        await conn.runAndReadAll(`select (select count(*) from stg.rows_${runId}), (select count(*) from stg.rej_${runId})`)
+      ).getRows()[0].map(Number);
+      staged = { index: i, runId, meta, started, t0, rows, rejects };
+    } catch (e) {
+      await conn.run(`drop table if exists stg.rows_${runId}; drop table if exists stg.rej_${runId}`);
+      const reason = e instanceof FileFormatError ? e.message : duckdbReason(e);
+      const message = `cannot be read as ${format}: ${reason}`;
+      await onMain(() => recordRun(runId, meta, started, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message }));
+      finish(i, meta, t0, { status: 'failed', runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message });
+      return;
+    }
+    await finishing?.check?.(conn, `stg.rows_${runId}`, meta.file, format, warnOnce);
+    pending.push(staged);
+    pendingRows += staged.rows;
+    if (pendingRows >= batchRows || pending.length >= BATCH_FILES) await onMain(flush);
+  };
 
-  const conns: DuckDBConnection[] = [];
   const workers = Math.max(1, Math.min(opts.concurrency ?? 2, files.length));
-  for (let i = 0; i < workers; i++) conns.push(await wh.connect());
   try {
-    await Promise.all(conns.map(work));
+    await Promise.all(Array.from({ length: workers }, work));
     await onMain(flush);
   } finally {
-    for (const c of conns) c.closeSync();
     await main.run(`detach database if exists stg`);
   }
   return results;
-}
-
-/** Drop the connection-local temp tables a format module made while staging. */
-async function dropTempTables(conn: DuckDBConnection): Promise<void> {
-  const names = (await conn.runAndReadAll(`select table_name from duckdb_tables() where database_name = 'temp'`)).getRows().map((r) => String(r[0]));
-  for (const n of names) await conn.run(`drop table if exists temp.main.${ident(n)}`);
 }
 
 async function fileMeta(input: FileInput): Promise<FileMeta> {
@@ -315,26 +323,51 @@ async function fileMeta(input: FileInput): Promise<FileMeta> {
   return { path: abs, file: typeof input === 'string' ? abs : input.label, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
 }
 
+interface LoadedRun {
+  id: number;
+  sha256: string;
+}
+interface LoadedIndex {
+  byStat: Map<string, LoadedRun>;
+  bySha: Map<string, LoadedRun>;
+}
+const statKey = (file: string, size: number, mtime: number, variant: string | null | undefined) => `${variant ?? ''}\u0000${size}\u0000${mtime}\u0000${file}`;
+const shaKey = (sha: string, variant: string | null | undefined) => `${variant ?? ''}\u0000${sha}`;
+
+/**
+ * The runs already loaded for this cluster and format, read once per ingest. For a target whose
+ * files replace their earlier versions, only a file's latest load counts (its rows are the ones
+ * in the warehouse).
+ */
+async function loadedRuns(conn: DuckDBConnection, opts: IngestOptions): Promise<LoadedIndex> {
+  const current = opts.source.target.identity.by === 'file'
+    ? `and id = (select max(id) from ingest_runs l where l.file = r.file and l.format = r.format and l.status = 'loaded')`
+    : '';
+  const rows = (await conn.runAndReadAll(
+    `select id, file, size_bytes, mtime_ms, sha256, variant from ingest_runs r
+     where status = 'loaded' and cluster = $c and format = $f ${current} order by id`,
+    { c: opts.cluster, f: opts.source.format },
+  )).getRowObjectsJS();
+  const index: LoadedIndex = { byStat: new Map(), bySha: new Map() };
+  for (const r of rows) {
+    const run = { id: Number(r.id), sha256: String(r.sha256) };
+    // Later runs overwrite earlier ones: the newest load of a content is the one named.
+    index.byStat.set(statKey(String(r.file), Number(r.size_bytes), Number(r.mtime_ms), r.variant as string | null), run);
+    index.bySha.set(shaKey(run.sha256, r.variant as string | null), run);
+  }
+  return index;
+}
+
 /**
  * A loaded run of the same content. Fast path: the same path, size and modification time
  * as a loaded run is the same content (as make and rsync assume), so reloading a large
- * tree does not re-read every byte; otherwise the content hash decides. For a target whose
- * files replace their earlier versions, only a file's latest load counts (its rows are the
- * ones in the warehouse).
+ * tree does not re-read every byte; otherwise the content hash decides.
  */
-async function findLoaded(conn: DuckDBConnection, meta: FileMeta, opts: IngestOptions): Promise<{ id: number; sha256: string } | undefined> {
-  const current = opts.source.target.identity.by === 'file'
-    ? `id = (select max(id) from ingest_runs l where l.file = r.file and l.format = r.format and l.status = 'loaded') and `
-    : '';
-  const q = `select id, sha256 from ingest_runs r where status = 'loaded' and cluster = $c and format = $f and variant is not distinct from $v and ${current}`;
-  const base = { c: opts.cluster, f: opts.source.format, v: meta.variant ?? null };
-  let rows = (await conn.runAndReadAll(q + `file = $file and size_bytes = $size and mtime_ms = $mtime order by id desc limit 1`,
-    { ...base, file: meta.file, size: meta.size, mtime: meta.mtimeMs })).getRowObjectsJS();
-  if (!rows.length) {
-    meta.sha256 = await sha256(meta.path);
-    rows = (await conn.runAndReadAll(q + `sha256 = $h order by id desc limit 1`, { ...base, h: meta.sha256 })).getRowObjectsJS();
-  }
-  return rows.length ? { id: Number(rows[0].id), sha256: String(rows[0].sha256) } : undefined;
+async function findLoaded(index: LoadedIndex, meta: FileMeta): Promise<LoadedRun | undefined> {
+  const byStat = index.byStat.get(statKey(meta.file, meta.size, meta.mtimeMs, meta.variant));
+  if (byStat) return byStat;
+  meta.sha256 = await sha256(meta.path);
+  return index.bySha.get(shaKey(meta.sha256, meta.variant));
 }
 
 async function sha256(file: string): Promise<string> {
