@@ -181,7 +181,7 @@ export function generateHadoop(r: Rng, org: Org): HadoopHistory {
   }
   kept.sort((a, b) => a.submit - b.submit || a.user.localeCompare(b.user) || a.name.localeCompare(b.name));
   const snapshots = takeSnapshots(r, kept, start, end, outages);
-  scaleBackground(kept, snapshots, start);
+  scaleBackground(kept, snapshots);
   // Still running at the end: the running apps' dump.
   for (const a of kept) {
     if (a.finish > end) {
@@ -250,7 +250,7 @@ function buildPipelines(r: Rng, teams: Team[], start: number): Pipeline[] {
       });
     }
   }
-  out.push(failingPipeline(start, teams));
+  out.push(failingPipeline(teams));
   return out;
 }
 
@@ -259,7 +259,7 @@ function buildPipelines(r: Rng, teams: Team[], start: number): Pipeline[] {
  * directory was handed to another owner in late June 2026 — failing at its final write every day.
  */
 export const FAILING_SINCE = { year: 2026, month: 6, day: 24 };
-function failingPipeline(start: number, teams: Team[]): Pipeline {
+function failingPipeline(teams: Team[]): Pipeline {
   const team = teams.find((t) => t.name === 'clickstream')!;
   return {
     team, user: STORY_USERS.failingOwner, queue: team.queue!, type: 'SPARK', style: 'cron', every: 'daily',
@@ -540,7 +540,7 @@ export function vcoreSeconds(a: App, end = Infinity): number {
   return Math.round((a.vcores * (Math.min(a.finish, end) - a.launch)) / 1000);
 }
 
-function scaleBackground(apps: App[], snapshots: MetricsSnapshot[], start: number) {
+function scaleBackground(apps: App[], snapshots: MetricsSnapshot[]) {
   const q3 = quarters(HADOOP_TZ).find((q) => q.label === '2026-Q3')!;
   const cap = capacityVcoreSeconds(snapshots, q3.start, q3.end);
   // The story pipeline: sized so its failing runs of the quarter burn FAILING_SHARE_Q3 of capacity.
@@ -550,11 +550,10 @@ function scaleBackground(apps: App[], snapshots: MetricsSnapshot[], start: numbe
   const vcores = Math.round((FAILING_SHARE_Q3 * cap) / runSeconds);
   for (const a of failing) a.vcores = vcores;
   let background = 0;
-  for (const a of apps) if (a.scalable) a.vcores = a.vcores; // sizes so far are relative
-  for (const a of apps) if (a.scalable) background += vcoreSecondsWithin({ ...a, vcores: a.vcores }, q3.start, q3.end);
+  // Background sizes so far are relative: scale them to the utilisation target.
+  for (const a of apps) if (a.scalable) background += vcoreSecondsWithin(a, q3.start, q3.end);
   const k = (BACKGROUND_UTILISATION_Q3 * cap) / background;
   for (const a of apps) if (a.scalable) a.vcores = Math.max(1, Math.round(a.vcores * k));
-  void start;
 }
 
 /**

@@ -107,7 +107,7 @@ export function generateHpc(r: Rng, org: Org): SlurmJob[] {
   const start = periodStart(HPC_TZ);
   const end = periodEnd(HPC_TZ);
   const users = org.teams.filter((t) => t.clusters.includes('hpc')).flatMap((t) => t.users);
-  const [rackFrom, rackTo] = incidentWindow(INCIDENTS.find((i) => i.cluster === HPC_CLUSTER && /rack C/.test(i.title))!, HPC_TZ);
+  const [rackFrom] = incidentWindow(INCIDENTS.find((i) => i.cluster === HPC_CLUSTER && /rack C/.test(i.title))!, HPC_TZ);
   const jobs: SlurmJob[] = [];
   let rawId = 3_180_000;
   const nudge = (t: number) => (ambiguousLocal(t, HPC_TZ) ? t + 3600_000 : t);
@@ -145,7 +145,6 @@ export function generateHpc(r: Rng, org: Org): SlurmJob[] {
       }
     }
   }
-  void rackTo;
   // One job name with a '|': sacct --parsable2 cannot quote it, so its line has 27 fields (planted bad row).
   const victim = jobs.find((j) => j.submit >= zonedInstant(HPC_TZ, 2026, 3, 10) && j.state === 'COMPLETED' && j.steps.length >= 3)!;
   victim.name = 'qc|filter_reads';

@@ -6,7 +6,7 @@ function formatter(tz: string) {
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
       timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short',
+      hour: '2-digit', minute: '2-digit', second: '2-digit',
     });
     formatters.set(tz, f);
   }
