@@ -22,7 +22,8 @@ export function buildProgram(): Command {
       .addOption(new Option('--format <format>', 'input format (default: told from each file\'s content)').choices(FORMATS))
       .option('--cluster <name>', 'the cluster of every file (default: a directory named like a cluster in the settings, else the settings\' cluster, else "default")')
       .option('--timezone <zone>', 'IANA time zone of local times in the input (sacct, incidents); default from settings, else UTC')
-      .option('--at <time>', 'yarn-metrics: when the snapshots were taken, ISO 8601 (default: the date and time in each file\'s name)')
+      .option('--as-of <time>', 'when snapshots without a date of their own were taken (yarn-metrics, jmx, hdfs-du, hdfs-count, fsimage), ISO 8601 date or time in the cluster\'s time zone (default: the date and time in each file\'s name)')
+      .addOption(new Option('--at <time>', 'the old name of --as-of').hideHelp())
       .option('--rm-url <url>', 'pull finished applications live from a ResourceManager, from the last remembered mark')
       .option('--page-hours <hours>', 'with --rm-url: width of each finishedTime window requested', '24')
       .option('--reload', 'load files again even if their content was loaded before'),

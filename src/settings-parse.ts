@@ -5,9 +5,10 @@
  * "Settings" section.
  */
 import { UsageError } from './errors.js';
-import type { CapacityEntry, ClusterSettings, JobKeyRule, Prices, Settings, Team } from './settings.js';
+import type { CapacityEntry, ClusterSettings, JobKeyRule, Prices, Settings, StorageSettings, Team } from './settings.js';
 
 export const DEFAULT_SUPERUSERS = ['hdfs', 'yarn', 'mapred', 'root'];
+export const DEFAULT_STORAGE: StorageSettings = { rollupDepth: 3, smallFileBytes: 1 << 20 };
 
 export function checkTimeZone(tz: string, where: string): string {
   try {
@@ -21,11 +22,12 @@ export function checkTimeZone(tz: string, where: string): string {
 type Keys = (string | number)[];
 type Mapping = Record<string, unknown>;
 
-const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'prices', 'clusters', 'teams', 'job_key'];
+const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'prices', 'clusters', 'teams', 'storage', 'job_key'];
+const STORAGE = ['rollup_depth', 'small_file_mb'];
 const PRICES = ['currency', 'vcore_hour', 'memory_gb_hour', 'gpu_hour', 'storage_tb_month'];
 const CLUSTER = ['timezone', 'capacity'];
 const CAPACITY = ['since', 'nodes', 'cpus', 'memory_gb', 'gpus'];
-const TEAM = ['mailing_list', 'users', 'queues', 'accounts'];
+const TEAM = ['mailing_list', 'users', 'queues', 'accounts', 'paths'];
 const JOB_KEY = ['rules', 'extra_rules', 'workflow_tags'];
 
 export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) => number | undefined = () => undefined): Settings {
@@ -124,17 +126,20 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
   }
 
   const teams: Record<string, Team> = {};
-  const owner = { users: new Map<string, string>(), queues: new Map<string, string>(), accounts: new Map<string, string>() };
-  const singular = { users: 'user', queues: 'queue', accounts: 'account' } as const;
+  const owner = { users: new Map<string, string>(), queues: new Map<string, string>(), accounts: new Map<string, string>(), paths: new Map<string, string>() };
+  const singular = { users: 'user', queues: 'queue', accounts: 'account', paths: 'path' } as const;
   for (const [name, v] of Object.entries(mapping(d.teams, ['teams'], undefined, 'a mapping of team name to its members'))) {
-    const o = mapping(v, ['teams', name], TEAM, 'a mapping (mailing_list, users, queues, accounts)');
+    const o = mapping(v, ['teams', name], TEAM, 'a mapping (mailing_list, users, queues, accounts, paths)');
     const team: Team = {
       mailingList: pattern(o.mailing_list, ['teams', name, 'mailing_list'], /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
       users: names(o.users, ['teams', name, 'users'], 'user names'),
       queues: names(o.queues, ['teams', name, 'queues'], 'YARN queues'),
       accounts: names(o.accounts, ['teams', name, 'accounts'], 'Slurm accounts'),
+      paths: names(o.paths, ['teams', name, 'paths'], 'absolute directory paths').map((p, i) =>
+        p.startsWith('/') ? p.replace(/(.)\/+$/, '$1') : bad(['teams', name, 'paths', i], `must be an absolute path starting with / (got "${p}")`),
+      ),
     };
-    for (const kind of ['users', 'queues', 'accounts'] as const) {
+    for (const kind of ['users', 'queues', 'accounts', 'paths'] as const) {
       for (const member of team[kind]) {
         const other = owner[kind].get(member);
         if (other !== undefined) {
@@ -158,6 +163,13 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     };
   }
 
+  const st = mapping(d.storage, ['storage'], STORAGE, 'a mapping (rollup_depth, small_file_mb)');
+  const smallFileMb = num(st.small_file_mb, ['storage', 'small_file_mb'], { min: 0 });
+  const storage: StorageSettings = {
+    rollupDepth: num(st.rollup_depth, ['storage', 'rollup_depth'], { integer: true, min: 1, max: 32 }) ?? DEFAULT_STORAGE.rollupDepth,
+    smallFileBytes: smallFileMb === undefined ? DEFAULT_STORAGE.smallFileBytes : Math.round(smallFileMb * 1048576),
+  };
+
   const jk = mapping(d.job_key, ['job_key'], JOB_KEY, 'a mapping (rules, extra_rules, workflow_tags)');
   return {
     file,
@@ -169,6 +181,7 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     prices,
     clusters,
     teams,
+    storage,
     jobKey: {
       rules: rules(jk.rules, ['job_key', 'rules']),
       extraRules: rules(jk.extra_rules, ['job_key', 'extra_rules']) ?? [],

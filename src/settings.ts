@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { LineCounter } from 'yaml';
 import { UsageError } from './errors.js';
-import { DEFAULT_SUPERUSERS, checkTimeZone, parseSettings } from './settings-parse.js';
+import { DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone, parseSettings } from './settings-parse.js';
 
-export { DEFAULT_SUPERUSERS, checkTimeZone };
+export { DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone };
 
 export interface JobKeyRule {
   pattern: string;
@@ -39,6 +39,16 @@ export interface Team {
   queues: string[];
   /** Slurm accounts. */
   accounts: string[];
+  /** Directories the team owns (HDFS or file-system paths); a directory below one is the team's too. */
+  paths: string[];
+}
+
+/** How storage listings are rolled up at load time. */
+export interface StorageSettings {
+  /** fsimage rollups are by directory cut to this many path components (default 3). */
+  rollupDepth: number;
+  /** A file under this many bytes is a small file (default 1 MiB). */
+  smallFileBytes: number;
 }
 
 /** The cost model: prices per unit of use, all optional. */
@@ -66,6 +76,7 @@ export interface Settings {
   prices?: Prices;
   clusters: Record<string, ClusterSettings>;
   teams: Record<string, Team>;
+  storage: StorageSettings;
   jobKey: {
     /** Replaces the built-in name rules when given. */
     rules?: JobKeyRule[];
@@ -80,7 +91,7 @@ export const SETTINGS_FILE = 'gazette.yaml';
 
 /** The settings when there is no settings file. */
 export function defaultSettings(): Settings {
-  return { fiscalYearStartMonth: 1, superusers: [...DEFAULT_SUPERUSERS], clusters: {}, teams: {}, jobKey: { extraRules: [] } };
+  return { fiscalYearStartMonth: 1, superusers: [...DEFAULT_SUPERUSERS], clusters: {}, teams: {}, storage: { ...DEFAULT_STORAGE }, jobKey: { extraRules: [] } };
 }
 
 export function loadSettings(explicit?: string, cwd = process.cwd()): Settings {

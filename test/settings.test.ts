@@ -58,6 +58,10 @@ teams:
     accounts: [genomics]
   physics:
     users: [okafor]
+    paths: [/data/physics/, /project/physics]
+storage:
+  rollup_depth: 4
+  small_file_mb: 0.5
 `;
 
 describe('settings', () => {
@@ -73,8 +77,9 @@ describe('settings', () => {
       { since: '2025-04-01', nodes: 40, cpus: 1920, memoryGb: 15360, gpus: 32 },
       { since: '2026-01-01', nodes: undefined, cpus: 2400, memoryGb: undefined, gpus: undefined },
     ], 'oldest first, whatever order they are written in');
-    assert.deepEqual(s.teams.genomics, { mailingList: 'genomics-users@example.org', users: ['adeyemi', 'bkowalski'], queues: ['root.genomics'], accounts: ['genomics'] });
-    assert.deepEqual(s.teams.physics, { mailingList: undefined, users: ['okafor'], queues: [], accounts: [] });
+    assert.deepEqual(s.teams.genomics, { mailingList: 'genomics-users@example.org', users: ['adeyemi', 'bkowalski'], queues: ['root.genomics'], accounts: ['genomics'], paths: [] });
+    assert.deepEqual(s.teams.physics, { mailingList: undefined, users: ['okafor'], queues: [], accounts: [], paths: ['/data/physics', '/project/physics'] }, 'a trailing / dropped');
+    assert.deepEqual(s.storage, { rollupDepth: 4, smallFileBytes: 524288 });
   });
 
   it('has defaults for what is not given', () => {
@@ -83,6 +88,7 @@ describe('settings', () => {
     assert.deepEqual(s.superusers, ['hdfs', 'yarn', 'mapred', 'root']);
     assert.equal(s.prices, undefined);
     assert.deepEqual(s.teams, {});
+    assert.deepEqual(s.storage, { rollupDepth: 3, smallFileBytes: 1048576 });
     assert.deepEqual(settingsFrom('superusers: []\n').load().superusers, []);
   });
 
@@ -99,6 +105,10 @@ describe('settings', () => {
       errorOf(FULL.replace('users: [okafor]', 'accounts: [genomics]')),
       /teams\.physics\.accounts has account "genomics", who is also in team "genomics"/,
     );
+    assert.match(
+      errorOf(FULL.replace('queues: [root.genomics]', 'queues: [root.genomics]\n    paths: [/project/physics]')),
+      /teams\.physics\.paths has path "\/project\/physics", who is also in team "genomics"/,
+    );
   });
 
   it('names the file, line and key of each mistake, and what is wrong', () => {
@@ -111,7 +121,10 @@ describe('settings', () => {
       ['superusers: root\n', 'gazette.yaml:1: superusers must be a list of account names, like [a, b].'],
       ['email_domain: ops@example.org\n', 'gazette.yaml:1: email_domain must be a domain such as example.org (no @) (got "ops@example.org").'],
       ['teams:\n  genomics:\n    mailing_list: genomics\n', 'gazette.yaml:3: teams.genomics.mailing_list must be an email address (got "genomics").'],
-      ['teams:\n  genomics:\n    members: [a]\n', 'gazette.yaml:3: teams.genomics.members is not a setting gazette knows (here: mailing_list, users, queues, accounts).'],
+      ['teams:\n  genomics:\n    members: [a]\n', 'gazette.yaml:3: teams.genomics.members is not a setting gazette knows (here: mailing_list, users, queues, accounts, paths).'],
+      ['teams:\n  genomics:\n    paths: [data/genomics]\n', 'gazette.yaml:3: teams.genomics.paths[0] must be an absolute path starting with / (got "data/genomics").'],
+      ['storage:\n  rollup_depth: 0\n', 'gazette.yaml:2: storage.rollup_depth must be a whole number from 1 to 32 (got 0).'],
+      ['storage:\n  depth: 2\n', 'gazette.yaml:2: storage.depth is not a setting gazette knows (here: rollup_depth, small_file_mb).'],
       ['teams: [genomics]\n', 'gazette.yaml:1: teams must be a mapping of team name to its members.'],
       ['clusters:\n  hpc:\n    capacity:\n      - since: 2025-02-30\n        cpus: 8\n', 'gazette.yaml:4: clusters.hpc.capacity[0].since must be a date YYYY-MM-DD (got "2025-02-30").'],
       ['clusters:\n  hpc:\n    capacity:\n      - cpus: 8\n', 'gazette.yaml:4: clusters.hpc.capacity[0].since is missing (the date this capacity starts, YYYY-MM-DD).'],
@@ -123,7 +136,7 @@ describe('settings', () => {
       ],
       ['clusters:\n  hpc:\n    timezone: Mars/Olympus\n', 'gazette.yaml: clusters.hpc.timezone: unknown time zone "Mars/Olympus". Use an IANA name such as Europe/Paris or UTC.'],
       ['clusters:\n  hpc:\n    tz: UTC\n', 'gazette.yaml:3: clusters.hpc.tz is not a setting gazette knows (here: timezone, capacity).'],
-      ['newsletter: yes\n', 'gazette.yaml:1: newsletter is not a setting gazette knows (at the top level: cluster, timezone, fiscal_year_start_month, superusers, email_domain, prices, clusters, teams, job_key).'],
+      ['newsletter: yes\n', 'gazette.yaml:1: newsletter is not a setting gazette knows (at the top level: cluster, timezone, fiscal_year_start_month, superusers, email_domain, prices, clusters, teams, storage, job_key).'],
       ['job_key:\n  workflow_tags: dag\n', 'gazette.yaml:2: job_key.workflow_tags must be a list of tag keys, like [a, b].'],
     ];
     for (const [yaml, want] of cases) {

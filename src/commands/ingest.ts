@@ -5,7 +5,7 @@ import { openWarehouse, resolveDbPath, type Warehouse } from '../warehouse/open.
 import { ISO_TIME } from '../ingest/iso-time.js';
 import { ingestFiles, type FileResult } from '../ingest/pipeline.js';
 import { planIngest, type Group, type Plan } from '../ingest/plan.js';
-import { sourceFor } from '../ingest/sources.js';
+import { FORMATS, sourceFor } from '../ingest/sources.js';
 import type { Target } from '../ingest/targets.js';
 
 export interface IngestFlags {
@@ -14,19 +14,25 @@ export interface IngestFlags {
   format?: string;
   cluster?: string;
   timezone?: string;
+  asOf?: string;
+  /** The old name of --as-of. */
   at?: string;
   rmUrl?: string;
   pageHours: string;
   reload?: boolean;
 }
 
+/** Formats whose files may carry no date of their own, so --as-of dates them. */
+const AS_OF_FORMATS = ['yarn-metrics', 'jmx', 'hdfs-du', 'hdfs-count', 'fsimage'];
+
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 export async function runIngest(paths: string[], flags: IngestFlags): Promise<void> {
   const settings = loadSettings(flags.config);
-  if (flags.at !== undefined && !ISO_TIME.test(flags.at.trim())) {
+  const asOf = (flags.asOf ?? flags.at)?.trim();
+  if (asOf !== undefined && !ISO_TIME.test(asOf)) {
     throw new UsageError(
-      `--at ${flags.at}: not an ISO 8601 time. Write it like 2026-01-15T06:00 (in the cluster's time zone) or 2026-01-15T06:00Z (UTC).`,
+      `--as-of ${asOf}: not an ISO 8601 date or time. Write it like 2026-10-01, 2026-01-15T06:00 (in the cluster's time zone) or 2026-01-15T06:00Z (UTC).`,
     );
   }
   if (flags.rmUrl) {
@@ -56,8 +62,8 @@ export async function runIngest(paths: string[], flags: IngestFlags): Promise<vo
         `. Name the files, or pass --format.`,
     );
   }
-  if (flags.at !== undefined && !plan.groups.some((g) => g.format === 'yarn-metrics')) {
-    warn('--at dates yarn-metrics snapshots only, and no file here is one; it was not used.');
+  if (asOf !== undefined && !plan.groups.some((g) => AS_OF_FORMATS.includes(g.format))) {
+    warn(`--as-of dates snapshots (${AS_OF_FORMATS.join(', ')}), and no file here is one; it was not used.`);
   }
   const failed: FileResult[] = [];
   const wh = await openWarehouse(resolveDbPath(flags.db));
@@ -69,7 +75,7 @@ export async function runIngest(paths: string[], flags: IngestFlags): Promise<vo
         cluster: group.cluster,
         timezone: resolveTimeZone(flags.timezone, group.cluster, settings),
         zones: clusterZones(flags.timezone, settings),
-        at: flags.at?.trim(),
+        at: asOf,
         settings,
         reload: flags.reload,
         onFile: (r) => printFile(r, source.target),
@@ -86,7 +92,7 @@ export async function runIngest(paths: string[], flags: IngestFlags): Promise<vo
     throw new UsageError(
       (failed.length ? `${failure(failed).message}\n` : '') +
         `${explicit.length} file(s) named on the command line were not loaded: gazette cannot tell their format (see above). ` +
-        `Load them with --format FORMAT (one of yarn-apps, yarn-metrics, sacct, canonical, incidents), or leave them out.`,
+        `Load them with --format FORMAT (one of ${FORMATS.join(', ')}), or leave them out.`,
     );
   }
   if (failed.length) throw failure(failed);
@@ -106,7 +112,7 @@ function warn(message: string): void {
 function printFile(r: FileResult, target: Target): void {
   const what =
     r.status === 'loaded'
-      ? `${fmt(r.rowsRead)} ${target.noun} read, ${fmt(r.rowsWritten)} ${target.written}` + (r.rejects ? `, ${fmt(r.rejects)} rejected` : '')
+      ? `${fmt(r.rowsRead)} ${target.readNoun ?? target.noun} read, ${fmt(r.rowsWritten)} ${target.written}` + (r.rejects ? `, ${fmt(r.rejects)} rejected` : '')
       : r.message;
   process.stderr.write(`${r.status.padEnd(7)} ${r.file}: ${what} (${r.seconds.toFixed(2)} s)\n`);
 }
@@ -127,7 +133,7 @@ async function summarize(results: FileResult[], group: Group, target: Target, wh
   }
   process.stdout.write(
     `${group.cluster} (${group.format}): ${results.length} file(s): ${loaded.length} loaded, ${by('skipped').length} skipped (already loaded), ${by('failed').length} failed; ` +
-      `${fmt(loaded.reduce((a, r) => a + r.rowsRead, 0))} ${target.noun} read, ${fmt(loaded.reduce((a, r) => a + r.rowsWritten, 0))} ${target.written}, ${fmt(rejects)} rows rejected.\n`,
+      `${fmt(loaded.reduce((a, r) => a + r.rowsRead, 0))} ${target.readNoun ?? target.noun} read, ${fmt(loaded.reduce((a, r) => a + r.rowsWritten, 0))} ${target.written}, ${fmt(rejects)} rows rejected.\n`,
   );
   return by('failed');
 }

@@ -9,6 +9,13 @@
  *                 26 fields of xdmod-slurm-helper with a job id first
  *   incidents     CSV whose header has start, end, severity and title
  *   canonical     CSV or JSON Lines with a job_id column, or Parquet
+ *   jmx           {"beans": …}, a NameNode /jmx response
+ *   xdmod-storage a JSON array of objects with mountpoint and logical_usage or physical_usage
+ *   fsimage       an Offline Image Viewer listing: XML (<fsimage>), or Delimited (a header
+ *                 Path<delimiter>Replication…, whatever the delimiter)
+ *   hdfs-du       lines of one or two sizes and a path (hdfs dfs -du), or its -v header
+ *   hdfs-count    lines of three, four or seven counts (none/inf allowed) and a path
+ *                 (hdfs dfs -count, -count -u, -count -q), or their -v header
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,7 +35,7 @@ export type Detection =
 
 const PEEK = 64 << 10;
 /** Endings of files gazette reads as data: one of these it cannot place is reported, not ignored. */
-const DATA_ENDINGS = ['.json', '.jsonl', '.ndjson', '.csv', '.tsv', '.parquet', '.psv', '.sacct'];
+const DATA_ENDINGS = ['.json', '.jsonl', '.ndjson', '.csv', '.tsv', '.parquet', '.psv', '.sacct', '.xml'];
 /** A sacct job id: 123, 123_4, 123_[1-3], 123+0, and steps 123.batch. */
 const JOB_ID = /^\d+(?:_\d+|_\[[^\]]*\])?(?:\+\d+)?(?:\.[\w-]+)?$/;
 const INCIDENT_COLUMNS = ['start', 'end', 'severity', 'title'];
@@ -51,11 +58,33 @@ export async function detectFormat(file: string): Promise<Detection> {
   if (head.subarray(0, 8192).includes(0)) return unplaced('binary data');
   const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart();
   if (!text) return /sacct/.test(name) ? { format: 'sacct' } : unplaced('only blank lines');
+  if (text.startsWith('<')) return detectXml(text, unplaced);
+  if (text.startsWith('[')) return detectJsonArray(text, unplaced);
   return text.startsWith('{') ? detectJson(text, unplaced) : detectLines(text, name, unplaced);
+}
+
+function detectXml(text: string, unplaced: (looked: string) => Detection): Detection {
+  // The Offline Image Viewer's XML may open with a declaration and comments before <fsimage>.
+  const root = /^(?:<\?[^>]*\?>\s*|<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.-]*)/.exec(text)?.[1];
+  return root === 'fsimage' ? { format: 'fsimage' } : unplaced(root ? `XML whose root element is <${root}>, not an fsimage` : 'XML');
+}
+
+function detectJsonArray(text: string, unplaced: (looked: string) => Detection): Detection {
+  // The first object of the array: enough of it to see its keys.
+  const first = /^\[\s*(\{[^{}]*\})/.exec(text)?.[1];
+  let keys: string[] = [];
+  try {
+    keys = first ? Object.keys(JSON.parse(first) as object) : [];
+  } catch {
+    // not a flat object: fall through
+  }
+  if (keys.includes('mountpoint') && (keys.includes('logical_usage') || keys.includes('physical_usage'))) return { format: 'xdmod-storage' };
+  return unplaced(keys.length ? `a JSON array of objects with the keys ${shortList(keys)}` : 'a JSON array');
 }
 
 function detectJson(text: string, unplaced: (looked: string) => Detection): Detection {
   if (/^\{\s*"clusterMetrics"\s*:/.test(text)) return { format: 'yarn-metrics' };
+  if (/^\{\s*"beans"\s*:/.test(text)) return { format: 'jmx' };
   if (/^\{\s*"apps?"\s*:/.test(text) && responseShape(text).shape) return { format: 'yarn-apps' };
   const [firstLine, ...rest] = text.split('\n');
   const key = /^\{\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
@@ -72,6 +101,10 @@ function detectJson(text: string, unplaced: (looked: string) => Detection): Dete
 
 function detectLines(text: string, name: string, unplaced: (looked: string) => Detection): Detection {
   const line = text.split('\n', 1)[0].replace(/\r$/, '');
+  // An fsimage Delimited listing's header, with whatever -delimiter it was written with.
+  if (/^Path(.+?)Replication\1ModificationTime\1AccessTime/.test(line)) return { format: 'fsimage' };
+  const hdfs = hdfsShellFormat(line);
+  if (hdfs) return { format: hdfs };
   if (line.includes('|')) {
     // `sacct -p` ends each line with '|'.
     const fields = line.replace(/\|$/, '').split('|').map((f) => f.trim());
@@ -90,6 +123,22 @@ function detectLines(text: string, name: string, unplaced: (looked: string) => D
     return unplaced(`CSV with the columns ${shortList(columns)}: neither jobs (job_id) nor incidents (start, end, severity, title)`);
   }
   return unplaced(`text whose first line is "${clip(line)}"`);
+}
+
+/** `hdfs dfs -du` or `-count` output, told by its -v header or by the number of figures before the path. */
+function hdfsShellFormat(line: string): string | undefined {
+  if (/^\s*SIZE\s+(?:DISK_SPACE_CONSUMED\S*\s+)?FULL_PATH_NAME\s*$/.test(line)) return 'hdfs-du';
+  if (/^\s*(?:QUOTA\s+REM_QUOTA|DIR_COUNT\s+FILE_COUNT)\s/.test(line)) return 'hdfs-count';
+  const m = /^\s*(\S.*?)\s+((?:\/|[a-z][a-z0-9+.-]*:\/\/).*)$/i.exec(line);
+  if (!m) return undefined;
+  // -h prints units as separate words (1.2 G): they are not figures of their own.
+  const words = m[1].split(/\s+/).filter((w) => !/^[KMGTPE]$/.test(w));
+  if (!words.every((w) => /^(?:\d+(?:\.\d+)?|none|inf)$/i.test(w))) return undefined;
+  const figures = words.length;
+  const counts = words.some((w) => /^(?:none|inf)$/i.test(w));
+  if (!counts && (figures === 1 || figures === 2)) return 'hdfs-du';
+  if (figures === 3 || figures === 4 || figures === 7) return 'hdfs-count';
+  return undefined;
 }
 
 /** A file met in a directory that it is not worth a message to pass over. */

@@ -13,8 +13,9 @@
  * isolated too.
  *
  * The pipeline is the same for every format; the source's target (targets.ts) names the table
- * and how a loaded row replaces stored ones: by key (jobs, capacity snapshots) or by file
- * (incidents: a new version of a file replaces what its earlier versions loaded).
+ * and how a loaded row replaces stored ones: by key (jobs, capacity and storage snapshots), by
+ * file (incidents: a new version of a file replaces what its earlier versions loaded) or by
+ * group (an fsimage rollup replaces the stored rollup of its date).
  *
  * A file whose content was already loaded (same cluster, format and SHA-256) is skipped
  * unless `reload`. For by-file targets only the content of the file's latest load counts: a
@@ -86,6 +87,8 @@ interface StagedFile {
   started: Date;
   t0: number;
   rows: number;
+  /** Source records read (more than `rows` where the format aggregates them). */
+  read: number;
   rejects: number;
 }
 
@@ -162,8 +165,19 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       await main.run(`insert into ${table} (${cols}, ingest_run_id) select ${cols}, ingest_run_id from (${complete(union([...last.values()], 'rows'))})`, finishing?.params);
       return;
     }
+    if (id.by === 'group') {
+      // The latest staged file of each group replaces every stored row of the group.
+      const groupCols = id.group.map(ident).join(', ');
+      const latest = `select * from (${union(batch, 'rows')}) s qualify ingest_run_id = max(ingest_run_id) over (partition by ${id.group.map((k) => `s.${ident(k)}`).join(', ')})`;
+      const sameGroup = id.group.map((k) => `${table}.${ident(k)} = g.${ident(k)}`).join(' and ');
+      await main.run(`delete from ${table} using (select distinct ${groupCols} from (${union(batch, 'rows')})) g where ${sameGroup}`);
+      await main.run(`insert into ${table} (${cols}, ingest_run_id) select ${cols}, ingest_run_id from (${complete(latest)})`, finishing?.params);
+      return;
+    }
     const keyCols = id.key.map(ident).join(', ');
-    const sameKey = (a: string, b: string) => id.key.map((k) => `${a}.${ident(k)} = ${b}.${ident(k)}`).join(' and ');
+    const nullable = new Set(id.nullable ?? []);
+    const sameKey = (a: string, b: string) =>
+      id.key.map((k) => `${a}.${ident(k)} ${nullable.has(k) ? 'is not distinct from' : '='} ${b}.${ident(k)}`).join(' and ');
     // A key twice in the batch (a RUNNING then a FINISHED snapshot of a job) keeps its newest row;
     // the window that picks it is skipped when, as usual, every key is there once.
     const keys = batch.map((s) => `select ${keyCols} from stg.rows_${s.runId}`).join(' union all ');
@@ -205,7 +219,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
         ).getRows().map(([id, n]) => [Number(id), Number(n)]),
       );
       for (const s of batch) {
-        await recordRun(s.runId, s.meta, s.started, { status: 'loaded', rowsRead: s.rows, rowsWritten: written.get(s.runId) ?? 0, rejects: s.rejects });
+        await recordRun(s.runId, s.meta, s.started, { status: 'loaded', rowsRead: s.read, rowsWritten: written.get(s.runId) ?? 0, rejects: s.rejects });
       }
       await main.run('commit');
       return written;
@@ -232,7 +246,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     try {
       const written = await mergeBatch(batch);
       for (const s of batch) {
-        finish(s.index, s.meta, s.t0, { status: 'loaded', runId: s.runId, rowsRead: s.rows, rowsWritten: written.get(s.runId) ?? 0, rejects: s.rejects });
+        finish(s.index, s.meta, s.t0, { status: 'loaded', runId: s.runId, rowsRead: s.read, rowsWritten: written.get(s.runId) ?? 0, rejects: s.rejects });
       }
     } catch (e) {
       if (batch.length === 1) {
@@ -265,7 +279,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     const started = new Date();
     const t0 = performance.now();
     const meta = await fileMeta(files[i]);
-    meta.variant = opts.source.variant?.(meta.path, opts.at);
+    meta.variant = opts.source.variant?.(meta.path, opts.at, opts.settings.storage);
     const runId = firstRunId + i;
     if (!opts.reload) {
       const prior = await findLoaded(loaded!, meta);
@@ -280,7 +294,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     meta.sha256 ??= await sha256(meta.path);
     let staged: StagedFile;
     try {
-      const sel = await opts.source.stage({ conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, at: opts.at, zones: opts.zones, warnOnce });
+      const sel = await opts.source.stage({ conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, at: opts.at, zones: opts.zones, storage: opts.settings.storage, warnOnce });
       await conn.run(
         `create table stg.rows_${runId} as select *, cast($run as bigint) as ingest_run_id from (${sel.rows.sql})`,
         { ...sel.rows.params, run: runId },
@@ -292,7 +306,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       const [rows, rejects] = (
         await conn.runAndReadAll(`select (select count(*) from stg.rows_${runId}), (select count(*) from stg.rej_${runId})`)
       ).getRows()[0].map(Number);
-      staged = { index: i, runId, meta, started, t0, rows, rejects };
+      staged = { index: i, runId, meta, started, t0, rows, read: sel.read ?? rows, rejects };
     } catch (e) {
       await conn.run(`drop table if exists stg.rows_${runId}; drop table if exists stg.rej_${runId}`);
       const reason = e instanceof FileFormatError ? e.message : duckdbReason(e);

@@ -12,6 +12,7 @@
  * A module throws FileFormatError when the file as a whole is not of its format.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { StorageSettings } from '../settings.js';
 import type { Target } from './targets.js';
 
 export interface StageContext {
@@ -27,6 +28,8 @@ export interface StageContext {
   at?: string;
   /** Zones of other clusters a file's rows may name (incidents); `timezone` is the file's own cluster's. */
   zones?: ClusterZones;
+  /** How storage listings are rolled up (fsimage): depth and small-file size, from the settings. */
+  storage: StorageSettings;
   warnOnce(key: string, message: string): void;
 }
 
@@ -44,6 +47,8 @@ export interface Select {
 export interface Staged {
   rows: Select;
   rejects: Select;
+  /** Records read from the file, where the rows aggregate them (fsimage entries); default: the rows. */
+  read?: number;
 }
 
 export interface Source {
@@ -56,7 +61,7 @@ export interface Source {
    * What a load of the file depends on besides its content, if anything (yarn-metrics: the
    * moment it is dated with). The same content with another variant loads again.
    */
-  variant?(file: string, at: string | undefined): string | undefined;
+  variant?(file: string, at: string | undefined, storage: StorageSettings): string | undefined;
   stage(ctx: StageContext): Promise<Staged>;
 }
 

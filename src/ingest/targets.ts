@@ -8,10 +8,15 @@
  *   capacity_snapshots  unique on (cluster, taken_at); a later load of the same moment wins.
  *   incidents           a hand-kept list: a new version of a file replaces every incident its
  *                       earlier versions loaded (identified by the file's path or label).
+ *   storage_snapshots   unique on (cluster, taken_at); a later load of the same moment wins.
+ *   storage_usage       unique on (cluster, source, filesystem, path, owner, as_of); a later load wins.
+ *   storage_rollups     an fsimage's rollup replaces every row of its (cluster, as_of).
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Settings } from '../settings.js';
-import { CAPACITY_COLUMNS, INCIDENT_COLUMNS, JOB_COLUMN_NAMES } from '../warehouse/schema.js';
+import {
+  CAPACITY_COLUMNS, INCIDENT_COLUMNS, JOB_COLUMN_NAMES, STORAGE_ROLLUP_COLUMNS, STORAGE_SNAPSHOT_COLUMNS, STORAGE_USAGE_COLUMNS,
+} from '../warehouse/schema.js';
 import { buildJobKeySql, checkJobKeyRules } from './job-key.js';
 
 /** Rows with the same key replace each other; `beats` says whether a staged row `d` replaces a stored row `t`. */
@@ -22,11 +27,23 @@ export interface KeyIdentity {
   newestFirst: string;
   /** SQL condition: staged row `d` replaces stored row `t` with the same key. */
   beats(d: string, t: string): string;
+  /** Key columns that may be null (compared with IS NOT DISTINCT FROM, which costs more). */
+  nullable?: readonly string[];
 }
 
 /** A file's rows replace the rows earlier loads of the same file (path or label) wrote. */
 export interface FileIdentity {
   by: 'file';
+}
+
+/**
+ * A snapshot: the staged rows of a (cluster, as_of)-like group replace every stored row of that
+ * group, whatever their other columns (an fsimage of a date replaces the whole earlier image of
+ * that date, directories gone from it included). Within a batch the latest file of a group wins.
+ */
+export interface GroupIdentity {
+  by: 'group';
+  group: readonly string[];
 }
 
 /** Done to each file's staged rows, prepared once per load. */
@@ -44,9 +61,11 @@ export interface Target {
   columns: readonly string[];
   /** What a row is called in messages: "jobs", "snapshots", "incidents". */
   noun: string;
+  /** What a record read is called, where it is not a row (fsimage: "entries"); default `noun`. */
+  readNoun?: string;
   /** How the rows written are described: "new or newer". */
   written: string;
-  identity: KeyIdentity | FileIdentity;
+  identity: KeyIdentity | FileIdentity | GroupIdentity;
   prepare?(conn: DuckDBConnection, settings: Settings): Promise<Finish>;
 }
 
@@ -98,4 +117,35 @@ export const INCIDENTS: Target = {
   noun: 'incidents',
   written: 'written',
   identity: { by: 'file' },
+};
+
+export const STORAGE_SNAPSHOTS: Target = {
+  table: 'storage_snapshots',
+  columns: STORAGE_SNAPSHOT_COLUMNS.map(([n]) => n),
+  noun: 'snapshots',
+  written: 'new or replacing',
+  identity: { by: 'key', key: ['cluster', 'taken_at'], newestFirst: `s.ingest_run_id desc, s._line desc`, beats: () => 'true' },
+};
+
+export const STORAGE_USAGE: Target = {
+  table: 'storage_usage',
+  columns: STORAGE_USAGE_COLUMNS.map(([n]) => n),
+  noun: 'usage rows',
+  written: 'new or replacing',
+  identity: {
+    by: 'key',
+    key: ['cluster', 'source', 'filesystem', 'path', 'owner', 'as_of'],
+    nullable: ['filesystem', 'owner'],
+    newestFirst: `s.ingest_run_id desc, s._line desc`,
+    beats: () => 'true',
+  },
+};
+
+export const STORAGE_ROLLUPS: Target = {
+  table: 'storage_rollups',
+  columns: STORAGE_ROLLUP_COLUMNS.map(([n]) => n),
+  noun: 'rollup rows',
+  readNoun: 'entries',
+  written: 'rollup rows written',
+  identity: { by: 'group', group: ['cluster', 'as_of'] },
 };

@@ -2,17 +2,19 @@
  * YARN ResourceManager `/ws/v1/cluster/metrics` responses (`{"clusterMetrics": {…}}`), plain
  * or gzipped: one capacity snapshot per file, into `capacity_snapshots`.
  *
- * The response carries no timestamp. The moment it was taken comes from `--at`, else from the
+ * The response carries no timestamp. The moment it was taken comes from `--as-of`, else from the
  * first date (and time) in the file's name, `rm-metrics-2026-01-15T0600.json`, in the cluster's
  * time zone (snapshotTimeFromName). Counts are mapped in SQL; every field with no column
  * (availableMB, containersAllocated, Hadoop 3's shutdownNodes, utilizedMBPercent,
  * totalClusterResourcesAcrossPartition…) is kept in `extra`. GPUs come from Hadoop 3's resource
  * types: the `yarn.io/gpu` entry of totalClusterResourcesAcrossPartition.
  */
-import path from 'node:path';
 import { FileFormatError, type Source, type StageContext, type Staged } from './source.js';
 import { CAPACITY_SNAPSHOTS } from './targets.js';
 import { isoTimeSql } from './iso-time.js';
+import { snapshotTime, snapshotTimeFromName } from './snapshot-time.js';
+
+export { snapshotTimeFromName };
 
 /** Response field → column. Each is a count; a value that is not a number is a rejected row. */
 const FIELDS: [string, string][] = [
@@ -32,24 +34,6 @@ const FIELDS: [string, string][] = [
 /** Without these a snapshot says nothing about capacity. */
 const REQUIRED = ['totalVirtualCores', 'totalMB'];
 
-/**
- * The local date-time in a file's base name: the first YYYY-MM-DD, optionally followed by
- * `T`, `_`, `-` or a space and HHMM, HH-MM or HH:MM, optionally with seconds in the same style.
- * Returns `YYYY-MM-DD HH:MM:SS`, or undefined when the name has no date.
- */
-export function snapshotTimeFromName(file: string): string | undefined {
-  const name = path.basename(file);
-  const re = /(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T_ -](\d{2})([:-]?)(\d{2})(?:\5(\d{2}))?)?(?!\d)/g;
-  for (const m of name.matchAll(re)) {
-    const [, y, mo, d, h = '00', , mi = '00', s = '00'] = m;
-    const date = new Date(Date.UTC(+y, +mo - 1, +d));
-    const valid = date.getUTCMonth() === +mo - 1 && date.getUTCDate() === +d && +h < 24 && +mi < 60 && +s < 60;
-    if (!valid) throw new FileFormatError(`its name has "${m[0]}", which is not a date and time. Fix the name, or pass --at TIME.`);
-    return `${y}-${mo}-${d} ${h}:${mi}:${s}`;
-  }
-  return undefined;
-}
-
 export const yarnMetrics: Source = {
   format: 'yarn-metrics',
   target: CAPACITY_SNAPSHOTS,
@@ -64,12 +48,7 @@ export const yarnMetrics: Source = {
   },
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
-    const when = ctx.at ?? snapshotTimeFromName(ctx.file);
-    if (when === undefined) {
-      throw new FileFormatError(
-        `a cluster metrics response has no timestamp, and the file's name has no date. Name it after the moment it was taken, in the cluster's time zone (rm-metrics-2026-01-15T0600.json), or pass --at 2026-01-15T06:00.`,
-      );
-    }
+    const when = snapshotTime(ctx, 'a cluster metrics response', 'rm-metrics-2026-01-15T0600.json');
     await conn.run(
       `create temp table stg_metrics as
        select row_number() over () as rec, json from read_json_objects($file, format = 'auto', maximum_object_size = $max)`,

@@ -74,6 +74,84 @@ export const INCIDENT_COLUMNS = [
   ['extra', 'json'],
 ] as const;
 
+/**
+ * One NameNode `/jmx` snapshot: the cluster-level storage series, unique on (cluster, taken_at).
+ * Bytes are the NameNode's: used_bytes counts every replica (DFS used), capacity_bytes is what
+ * the DataNodes offer HDFS.
+ */
+export const STORAGE_SNAPSHOT_COLUMNS = [
+  ['cluster', 'varchar not null'],
+  ['taken_at', 'timestamp not null'],
+  ['capacity_bytes', 'bigint'],
+  ['used_bytes', 'bigint'],
+  ['remaining_bytes', 'bigint'],
+  ['non_dfs_used_bytes', 'bigint'],
+  ['files', 'bigint'],
+  ['blocks', 'bigint'],
+  ['missing_blocks', 'bigint'],
+  ['under_replicated_blocks', 'bigint'],
+  ['corrupt_blocks', 'bigint'],
+  ['live_datanodes', 'bigint'],
+  ['dead_datanodes', 'bigint'],
+  ['decommissioning_datanodes', 'bigint'],
+  ['extra', 'json'],
+] as const;
+
+/**
+ * Usage of one directory (hdfs dfs -du, hdfs dfs -count -q) or of one user on a file system
+ * (Open XDMoD storage JSON) on a date, unique on (cluster, source, filesystem, path, owner,
+ * as_of): a later load of the same key replaces it. Columns a source does not give are null.
+ */
+export const STORAGE_USAGE_COLUMNS = [
+  ['cluster', 'varchar not null'],
+  ['as_of', 'date not null'],
+  ['source', 'varchar not null'],          // hdfs-du | hdfs-count | xdmod-storage
+  ['filesystem', 'varchar'],               // xdmod: resource
+  ['path', 'varchar not null'],            // du/count: the directory; xdmod: the mountpoint
+  ['owner', 'varchar'],                    // xdmod: user
+  ['group_name', 'varchar'],               // xdmod: pi
+  ['bytes', 'bigint'],                     // du: size; count: CONTENT_SIZE; xdmod: logical_usage
+  ['disk_bytes', 'bigint'],                // du: disk_space_consumed (all replicas); xdmod: physical_usage
+  ['files', 'bigint'],                     // count: FILE_COUNT; xdmod: file_count
+  ['dirs', 'bigint'],                      // count: DIR_COUNT
+  ['name_quota', 'bigint'],                // count: QUOTA (null: none)
+  ['name_quota_remaining', 'bigint'],      // count: REM_QUOTA (null: inf)
+  ['space_quota_bytes', 'bigint'],         // count: SPACE_QUOTA (null: none)
+  ['space_quota_remaining_bytes', 'bigint'], // count: REM_SPACE_QUOTA (null: inf)
+  ['soft_limit_bytes', 'bigint'],          // xdmod: soft_threshold
+  ['hard_limit_bytes', 'bigint'],          // xdmod: hard_threshold
+  ['extra', 'json'],
+] as const;
+
+/**
+ * An fsimage listing rolled up at load time: one row per (cluster, as_of, dir, owner,
+ * group_name). `dir` is an entry's directory cut to `depth` components (a directory counts in
+ * its own path's row, a file in its parent's). A newer load of an image of the same date
+ * replaces every row of that (cluster, as_of).
+ */
+export const STORAGE_ROLLUP_COLUMNS = [
+  ['cluster', 'varchar not null'],
+  ['as_of', 'date not null'],
+  ['dir', 'varchar not null'],
+  ['depth', 'integer not null'],
+  ['owner', 'varchar not null'],
+  ['group_name', 'varchar not null'],
+  ['files', 'bigint not null'],
+  ['dirs', 'bigint not null'],
+  ['bytes', 'bigint not null'],            // sum of file sizes
+  ['disk_bytes', 'bigint not null'],       // sum of size × replication
+  ['small_files', 'bigint not null'],      // files under the small-file size
+  ['small_file_bytes', 'bigint not null'],
+  ['bytes_read_0_30d', 'bigint not null'], // bytes by days since last access, at as_of
+  ['bytes_read_30_90d', 'bigint not null'],
+  ['bytes_read_90_180d', 'bigint not null'],
+  ['bytes_read_180_365d', 'bigint not null'],
+  ['bytes_read_365d_plus', 'bigint not null'],
+  ['bytes_no_atime', 'bigint not null'],   // access time not recorded (dfs.namenode.accesstime.precision = 0)
+  ['last_access', 'timestamp'],            // newest file access time (UTC)
+  ['last_modified', 'timestamp'],          // newest modification time (UTC)
+] as const;
+
 /** Incident severities, most severe first. */
 export const INCIDENT_SEVERITIES = ['critical', 'major', 'minor', 'maintenance'] as const;
 
@@ -158,6 +236,16 @@ export const MIGRATIONS: Migration[] = [
         line bigint                     -- the line of the file it came from
       )`,
     ],
+  },
+  {
+    version: 3,
+    description: 'storage_snapshots (NameNode JMX), storage_usage (du, count, XDMoD storage), storage_rollups (fsimage)',
+    statements: [STORAGE_SNAPSHOT_COLUMNS, STORAGE_USAGE_COLUMNS, STORAGE_ROLLUP_COLUMNS].map(
+      (cols, i) => `create table ${['storage_snapshots', 'storage_usage', 'storage_rollups'][i]} (
+        ${cols.map(([n, t]) => `${ident(n)} ${t}`).join(',\n        ')},
+        ingest_run_id bigint
+      )`,
+    ),
   },
 ];
 

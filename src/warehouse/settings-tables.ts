@@ -4,6 +4,7 @@
  *
  *   teams(team, mailing_list)            team_users("user", team)
  *   team_queues(queue, team)             team_accounts(account, team)
+ *   team_paths(path, team)               a directory and everything below it
  *   cluster_capacity(cluster, since, nodes, cpus, memory_gb, gpus)
  *       since: midnight of the entry's date in the cluster's time zone, as UTC
  *   prices(currency, vcore_hour, memory_gb_hour, gpu_hour, storage_tb_month): one row, or none
@@ -14,7 +15,7 @@
 import { BOOLEAN, DOUBLE, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { resolveTimeZone, type Settings } from '../settings.js';
 
-export const SETTINGS_TABLES = ['teams', 'team_users', 'team_queues', 'team_accounts', 'cluster_capacity', 'prices', 'superusers'];
+export const SETTINGS_TABLES = ['teams', 'team_users', 'team_queues', 'team_accounts', 'team_paths', 'cluster_capacity', 'prices', 'superusers'];
 
 /** A parameter and its DuckDB type (given, so that an empty list or a null binds too). */
 type Param = [DuckDBValue, DuckDBType];
@@ -25,7 +26,7 @@ const number = (x: number | undefined): Param => [x ?? null, DOUBLE];
 
 export async function registerSettingsTables(conn: DuckDBConnection, settings: Settings): Promise<void> {
   const teams = Object.entries(settings.teams);
-  const members = (kind: 'users' | 'queues' | 'accounts') => {
+  const members = (kind: 'users' | 'queues' | 'accounts' | 'paths') => {
     const pairs = teams.flatMap(([team, t]) => t[kind].map((m) => [m, team]));
     return { members: texts(pairs.map((p) => p[0])), teams: texts(pairs.map((p) => p[1])) };
   };
@@ -42,6 +43,7 @@ export async function registerSettingsTables(conn: DuckDBConnection, settings: S
     [`team_users ("user" varchar, team varchar)`, `select unnest($members), unnest($teams)`, members('users')],
     [`team_queues (queue varchar, team varchar)`, `select unnest($members), unnest($teams)`, members('queues')],
     [`team_accounts (account varchar, team varchar)`, `select unnest($members), unnest($teams)`, members('accounts')],
+    [`team_paths (path varchar, team varchar)`, `select unnest($members), unnest($teams)`, members('paths')],
     [
       `cluster_capacity (cluster varchar, since timestamp, nodes bigint, cpus bigint, memory_gb double, gpus bigint)`,
       `select c, cast(timezone(z, cast(d as date)::timestamp) as timestamp), n, cpu, mem, g

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { detectFormat } from '../../src/ingest/detect.js';
 import { clusterOfFile, defaultSettings, type Settings } from '../../src/settings.js';
-import { fixture, query, runCli, tmpDir } from '../helpers.js';
+import { ROOT, fixture, query, runCli, tmpDir } from '../helpers.js';
 
 const formatOf = async (file: string) => (await detectFormat(file)).format;
 
@@ -36,6 +36,28 @@ describe('detectFormat', () => {
       [fixture('incidents', 'incidents-no-severity-column.csv'), undefined as unknown as string],
     ];
     for (const [file, want] of cases) assert.equal(await formatOf(file), want, path.basename(file));
+  });
+
+  it('tells the storage formats: NameNode /jmx, XDMoD storage, fsimage XML and Delimited, du, count', async () => {
+    const real = path.join(ROOT, '..', 'shared', 'data', 'real', 'hdfs');
+    const cases: [string, string | Buffer, string | undefined][] = [
+      ['jmx.json', fs.readFileSync(path.join(real, 'datadog__namenode_info_jmx.json')), 'jmx'],
+      ['fsimage.xml', fs.readFileSync(path.join(real, 'dynamometer__fsimage.xml')), 'fsimage'],
+      ['other.xml', '<?xml version="1.0"?>\n<!-- c -->\n<configuration></configuration>\n', undefined],
+      ['xdmod.json', '[\n  {"resource": "nfs", "mountpoint": "/home", "user": "jdoe", "pi": "pi", "dt": "2017-01-01T00:00:00", "logical_usage": 1}\n]\n', 'xdmod-storage'],
+      ['list.json', '[{"a": 1}]\n', undefined],
+      ['tab.tsv', 'Path\tReplication\tModificationTime\tAccessTime\tPreferredBlockSize\tBlocksCount\tFileSize\tNSQUOTA\tDSQUOTA\tPermission\tUserName\tGroupName\n/\t0\t2026-09-30 10:00\t1970-01-01 00:00\t0\t0\t0\t-1\t-1\tdrwxr-xr-x\thdfs\tsupergroup\n', 'fsimage'],
+      ['pipe.txt', 'Path|Replication|ModificationTime|AccessTime|PreferredBlockSize|BlocksCount|FileSize|NSQUOTA|DSQUOTA|Permission|UserName|GroupName\n', 'fsimage'],
+      ['du.txt', '1073741824  3221225472  /data/clickstream\n42  126  /data/my dir\n', 'hdfs-du'],
+      ['du-old.txt', '1073741824  /data/clickstream\n', 'hdfs-du'],
+      ['du-h.txt', '1.2 G  3.6 G  /data/clickstream\n', 'hdfs-du'],
+      ['du-v.txt', 'SIZE  DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS  FULL_PATH_NAME\n42  126  /data/a\n', 'hdfs-du'],
+      ['count-q.txt', '        none             inf            none             inf            3            7               1234 /data/a\n', 'hdfs-count'],
+      ['count.txt', '           3            7               1234 hdfs://nn:8020/data/a\n', 'hdfs-count'],
+      ['count-v.txt', '       QUOTA       REM_QUOTA     SPACE_QUOTA REM_SPACE_QUOTA    DIR_COUNT   FILE_COUNT       CONTENT_SIZE PATHNAME\n', 'hdfs-count'],
+      ['notes.txt', '12 monkeys and /a path\n', undefined],
+    ];
+    for (const [name, content, want] of cases) assert.equal(await formatOf(write(name, content)), want, name);
   });
 
   it('looks inside gzip: an RM apps response, a sacct dump', async () => {

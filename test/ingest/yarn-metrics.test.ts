@@ -88,29 +88,29 @@ describe('yarn-metrics', () => {
     assert.deepEqual(counts(row), [64, 65536, null, 4, 4, 0, 0, 0, 1, 9, 4, 30, 30720]);
   });
 
-  it('an undated file fails with what to do; --at dates it (local, or with its own offset)', async () => {
+  it('an undated file fails with what to do; --as-of dates it (local, or with its own offset)', async () => {
     const s = setup();
     const r = await ingest(s, '--format', 'yarn-metrics', metrics('rm-metrics-undated.json'));
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /rm-metrics-undated\.json: cannot be read as yarn-metrics: a cluster metrics response has no timestamp, and the file's name has no date\. Name it .*rm-metrics-2026-01-15T0600\.json.*or pass --at/);
+    assert.match(r.stderr, /rm-metrics-undated\.json: cannot be read as yarn-metrics: a cluster metrics response carries no date of its own, and the file's name has none\. Name it .*rm-metrics-2026-01-15T0600\.json.*or pass --as-of/);
     assert.equal((await snapshots(s.db)).length, 0);
-    assert.equal((await ingest(s, '--format', 'yarn-metrics', '--at', '2026-03-01T12:00', metrics('rm-metrics-undated.json'))).code, 0);
-    assert.equal((await ingest(s, '--format', 'yarn-metrics', '--at', '2026-03-01 12:00Z', metrics('rm-metrics-undated.json'))).code, 0);
+    assert.equal((await ingest(s, '--format', 'yarn-metrics', '--as-of', '2026-03-01T12:00', metrics('rm-metrics-undated.json'))).code, 0);
+    assert.equal((await ingest(s, '--format', 'yarn-metrics', '--as-of', '2026-03-01 12:00Z', metrics('rm-metrics-undated.json'))).code, 0);
     assert.deepEqual((await snapshots(s.db)).map((x) => x.taken_at), ['2026-03-01 11:00:00', '2026-03-01 12:00:00']);
   });
 
-  it('--at wins over the name, for every file given', async () => {
+  it('--as-of wins over the name, for every file given', async () => {
     const s = setup();
-    const r = await ingest(s, '--format', 'yarn-metrics', '--at', '2026-06-30T23:00:00-04:00', metrics('rm-metrics-2026-01-15T0600.json'));
+    const r = await ingest(s, '--format', 'yarn-metrics', '--as-of', '2026-06-30T23:00:00-04:00', metrics('rm-metrics-2026-01-15T0600.json'));
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual((await snapshots(s.db)).map((x) => x.taken_at), ['2026-07-01 03:00:00']);
   });
 
-  it('--at that is not an ISO 8601 time is a usage error', async () => {
+  it('--as-of that is not an ISO 8601 time is a usage error', async () => {
     const s = setup();
-    const r = await ingest(s, '--format', 'yarn-metrics', '--at', 'yesterday 6am', metrics('rm-metrics-undated.json'));
+    const r = await ingest(s, '--format', 'yarn-metrics', '--as-of', 'yesterday 6am', metrics('rm-metrics-undated.json'));
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--at yesterday 6am: not an ISO 8601 time\. Write it like 2026-01-15T06:00/);
+    assert.match(r.stderr, /--as-of yesterday 6am: not an ISO 8601 date or time\. Write it like 2026-10-01, 2026-01-15T06:00/);
   });
 
   it('a value that is not a number is a rejected row; the file still loads', async () => {

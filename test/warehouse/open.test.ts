@@ -40,7 +40,7 @@ describe('warehouse', () => {
     assert.equal((await query(db, `select * from jobs`)).length, 0);
   });
 
-  it('migrates a version 1 warehouse to version 2, keeping what it holds', async () => {
+  it('migrates a version 1 warehouse to the current version, keeping what it holds', async () => {
     const db = path.join(tmpDir(), 'w.duckdb');
     const v1 = MIGRATIONS.find((m) => m.version === 1)!;
     await raw(
@@ -55,9 +55,11 @@ describe('warehouse', () => {
     );
     (await openWarehouse(db)).close();
     const [v] = await query<{ value: string }>(db, `select value from gazette_meta where key = 'schema_version'`);
-    assert.equal(v.value, '2');
+    assert.equal(v.value, '3');
     const tables = await query<{ table_name: string }>(db, `select table_name from information_schema.tables where table_schema = 'main' order by 1`);
-    assert.deepEqual(tables.map((t) => t.table_name), ['capacity_snapshots', 'gazette_meta', 'incidents', 'ingest_marks', 'ingest_runs', 'jobs', 'rejected_rows']);
+    assert.deepEqual(tables.map((t) => t.table_name), [
+      'capacity_snapshots', 'gazette_meta', 'incidents', 'ingest_marks', 'ingest_runs', 'jobs', 'rejected_rows', 'storage_rollups', 'storage_snapshots', 'storage_usage',
+    ]);
     const cols = async (t: string) =>
       (await query<{ column_name: string }>(db, `select column_name from information_schema.columns where table_name = $t order by ordinal_position`, { t })).map((c) => c.column_name);
     assert.deepEqual(await cols('capacity_snapshots'), [
@@ -66,6 +68,15 @@ describe('warehouse', () => {
     ]);
     assert.deepEqual(await cols('incidents'), ['cluster', 'start_time', 'end_time', 'severity', 'title', 'extra', 'ingest_run_id', 'line']);
     assert.equal((await cols('ingest_runs')).at(-1), 'variant');
+    assert.deepEqual(await cols('storage_snapshots'), [
+      'cluster', 'taken_at', 'capacity_bytes', 'used_bytes', 'remaining_bytes', 'non_dfs_used_bytes', 'files', 'blocks', 'missing_blocks',
+      'under_replicated_blocks', 'corrupt_blocks', 'live_datanodes', 'dead_datanodes', 'decommissioning_datanodes', 'extra', 'ingest_run_id',
+    ]);
+    assert.deepEqual(await cols('storage_usage'), [
+      'cluster', 'as_of', 'source', 'filesystem', 'path', 'owner', 'group_name', 'bytes', 'disk_bytes', 'files', 'dirs', 'name_quota',
+      'name_quota_remaining', 'space_quota_bytes', 'space_quota_remaining_bytes', 'soft_limit_bytes', 'hard_limit_bytes', 'extra', 'ingest_run_id',
+    ]);
+    assert.equal((await cols('storage_rollups')).length, 21);
     const [j] = await query<{ n: bigint }>(db, `select count(*) as n from jobs where job_id = 'application_1_0001'`);
     assert.equal(Number(j.n), 1);
     const [r] = await query<{ sha256: string; variant: string | null }>(db, `select sha256, variant from ingest_runs`);

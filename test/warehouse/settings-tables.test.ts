@@ -30,6 +30,7 @@ teams:
   physics:
     users: [okafor, lpetrov]
     queues: [root.physics]
+    paths: [/data/physics, /project/physics]
 `;
 
 describe('settings tables in gazette sql', () => {
@@ -50,15 +51,16 @@ describe('settings tables in gazette sql', () => {
     assert.equal(r.stdout, 'team,jobs\nchemistry,1\nphysics,2\n');
   });
 
-  it('has the teams, their queues and accounts, and superusers', async () => {
+  it('has the teams, their queues, accounts and paths, and superusers', async () => {
     const r = await sql(
       `select (select string_agg(team || '=' || coalesce(mailing_list, '-'), ' ' order by team) from teams) as teams,
               (select string_agg(queue || '>' || team, ' ') from team_queues) as queues,
               (select string_agg(account || '>' || team, ' ') from team_accounts) as accounts,
-              (select string_agg("user", ' ') from superusers) as superusers`,
+              (select string_agg("user", ' ') from superusers) as superusers,
+              (select string_agg(path || '>' || team, ' ' order by path) from team_paths) as paths`,
     );
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'teams,queues,accounts,superusers\nchemistry=chem@example.org physics=-,root.physics>physics,chem>chemistry,root\n');
+    assert.equal(r.stdout, 'teams,queues,accounts,superusers,paths\nchemistry=chem@example.org physics=-,root.physics>physics,chem>chemistry,root,/data/physics>physics /project/physics>physics\n');
   });
 
   it('dates capacity from midnight in the cluster\'s zone, as UTC', async () => {
