@@ -1,4 +1,4 @@
-/** gazette status: what the warehouse holds, per cluster: jobs, capacity snapshots, incidents, rejected rows. */
+/** gazette status: what the warehouse holds, per cluster: jobs, capacity snapshots, storage, incidents, rejected rows. */
 import { openWarehouse, resolveDbPath } from '../warehouse/open.js';
 import { runSqlFile } from '../warehouse/run-sql-file.js';
 
@@ -40,6 +40,27 @@ interface IncidentsRow {
   last_end: Date;
 }
 
+interface StorageSnapshotsRow {
+  cluster: string;
+  snapshots: bigint;
+  first_snapshot: Date;
+  last_snapshot: Date;
+  latest_capacity_bytes: bigint | null;
+  latest_used_bytes: bigint | null;
+  latest_files: bigint | null;
+}
+
+interface StorageListingsRow {
+  cluster: string;
+  source: string;
+  dates: bigint;
+  first_date: Date;
+  last_date: Date;
+  latest_paths: bigint;
+  latest_bytes: bigint | null;
+  latest_files: bigint | null;
+}
+
 interface RejectsRow {
   cluster: string;
   format: string;
@@ -49,6 +70,17 @@ interface RejectsRow {
 const n = (v: bigint | number | null) => (v === null ? '0' : Math.round(Number(v)).toLocaleString('en-US'));
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '—');
 const minute = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+/** Bytes in binary units, as HDFS counts them (1 TiB = 2^40 bytes). */
+const bytes = (v: bigint | number) => {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let x = Number(v);
+  let u = 0;
+  while (x >= 1024 && u < units.length - 1) {
+    x /= 1024;
+    u++;
+  }
+  return `${u ? x.toFixed(x < 10 ? 2 : 1) : x} ${units[u]}`;
+};
 const plural = (v: bigint | number, one: string, many: string) => `${n(v)} ${Number(v) === 1 ? one : many}`;
 
 export async function runStatus(flags: { db?: string }): Promise<void> {
@@ -57,9 +89,11 @@ export async function runStatus(flags: { db?: string }): Promise<void> {
   try {
     const jobs = await runSqlFile<JobsRow>(wh.conn, 'warehouse_summary');
     const capacity = await runSqlFile<CapacityRow>(wh.conn, 'capacity_snapshots_summary');
+    const storage = await runSqlFile<StorageSnapshotsRow>(wh.conn, 'storage_snapshots_summary');
+    const listings = await runSqlFile<StorageListingsRow>(wh.conn, 'storage_listings_summary');
     const incidents = await runSqlFile<IncidentsRow>(wh.conn, 'incidents_summary');
     const rejects = await runSqlFile<RejectsRow>(wh.conn, 'rejected_rows_summary');
-    const clusters = [...new Set([...jobs, ...capacity, ...incidents, ...rejects].map((r) => r.cluster))].sort();
+    const clusters = [...new Set([...jobs, ...capacity, ...storage, ...listings, ...incidents, ...rejects].map((r) => r.cluster))].sort();
     const out: string[] = [`Warehouse ${path}`];
     if (!clusters.length) out.push('  nothing yet: load some history with gazette ingest.');
     for (const cluster of clusters) {
@@ -82,6 +116,27 @@ export async function runStatus(flags: { db?: string }): Promise<void> {
         lines.push(
           `  ${cluster} capacity: ${plural(c.snapshots, 'snapshot', 'snapshots')} from ${minute(c.first_snapshot)} to ${minute(c.last_snapshot)} UTC` +
             (size.length ? `; latest ${size.join(', ')}` : ''),
+        );
+      }
+      for (const st of storage.filter((x) => x.cluster === cluster)) {
+        const used = st.latest_used_bytes !== null && st.latest_capacity_bytes ? Number(st.latest_used_bytes) / Number(st.latest_capacity_bytes) : undefined;
+        const latest = [
+          st.latest_capacity_bytes !== null ? `${bytes(st.latest_capacity_bytes)} capacity` : undefined,
+          st.latest_used_bytes !== null ? `${bytes(st.latest_used_bytes)} used` + (used !== undefined ? ` (${(100 * used).toFixed(1)}%)` : '') : undefined,
+          st.latest_files !== null ? `${n(st.latest_files)} files and directories` : undefined,
+        ].filter(Boolean);
+        lines.push(
+          `  ${cluster} storage: ${plural(st.snapshots, 'NameNode snapshot', 'NameNode snapshots')} from ${minute(st.first_snapshot)} to ${minute(st.last_snapshot)} UTC` +
+            (latest.length ? `; latest ${latest.join(', ')}` : ''),
+        );
+      }
+      for (const l of listings.filter((x) => x.cluster === cluster)) {
+        const what = l.source === 'fsimage' ? 'rolled-up images' : 'dates';
+        const paths = l.source === 'fsimage' ? 'directories' : l.source === 'xdmod-storage' ? 'mountpoints' : 'paths';
+        lines.push(
+          `  ${cluster} ${l.source}: ${n(l.dates)} ${what} from ${day(l.first_date)} to ${day(l.last_date)}; the latest: ${n(l.latest_paths)} ${paths}` +
+            (l.latest_bytes !== null ? `, ${bytes(l.latest_bytes)}` : '') +
+            (l.latest_files !== null ? ` in ${n(l.latest_files)} files` : ''),
         );
       }
       for (const i of incidents.filter((x) => x.cluster === cluster)) {
