@@ -16,6 +16,8 @@
  *   hdfs-du       lines of one or two sizes and a path (hdfs dfs -du), or its -v header
  *   hdfs-count    lines of three, four or seven counts (none/inf allowed) and a path
  *                 (hdfs dfs -count, -count -u, -count -q), or their -v header
+ *   swf           a Standard Workload Format log: `;` header lines naming SWF keys
+ *                 (Version, UnixStartTime…), or lines of 18 numbers
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -101,6 +103,7 @@ function detectJson(text: string, unplaced: (looked: string) => Detection): Dete
 
 function detectLines(text: string, name: string, unplaced: (looked: string) => Detection): Detection {
   const line = text.split('\n', 1)[0].replace(/\r$/, '');
+  if (isSwf(text)) return { format: 'swf' };
   // An fsimage Delimited listing's header, with whatever -delimiter it was written with.
   if (/^Path(.+?)Replication\1ModificationTime\1AccessTime/.test(line)) return { format: 'fsimage' };
   const hdfs = hdfsShellFormat(line);
@@ -123,6 +126,13 @@ function detectLines(text: string, name: string, unplaced: (looked: string) => D
     return unplaced(`CSV with the columns ${shortList(columns)}: neither jobs (job_id) nor incidents (start, end, severity, title)`);
   }
   return unplaced(`text whose first line is "${clip(line)}"`);
+}
+
+/** A Standard Workload Format log: its `;` header names SWF keys, or its first line is a job of 18 numbers. */
+function isSwf(text: string): boolean {
+  if (text.startsWith(';')) return /^;\s*(?:Version|UnixStartTime|MaxJobs|MaxRecords|Computer|Installation)\s*:/m.test(text);
+  const first = text.split('\n', 1)[0].trim().split(/\s+/);
+  return first.length === 18 && first.every((w) => /^-?\d+(?:\.\d+)?$/.test(w));
 }
 
 /** `hdfs dfs -du` or `-count` output, told by its -v header or by the number of figures before the path. */
