@@ -31,7 +31,7 @@ const ref = (b: Bean) => `b_${b}`;
 /** An attribute's text (SQL null when absent or JSON null). `->>` binds looser than AND: keep the parentheses. */
 const attr = (b: Bean, a: string) => `(${ref(b)} ->> '${a}')`;
 
-const both = (attr: string): [Bean, string][] => [['FSNamesystem', attr], ['FSNamesystemState', attr]];
+const both = (a: string): [Bean, string][] => [['FSNamesystem', a], ['FSNamesystemState', a]];
 /** Column ← the attributes it is read from; the first present wins. Each is a count or bytes. */
 const COLUMNS: [string, [Bean, string][]][] = [
   ['capacity_bytes', [...both('CapacityTotal'), ['NameNodeInfo', 'Total']]],
@@ -60,7 +60,7 @@ const MAPPED: Record<Bean, string[]> = {
 for (const [, from] of COLUMNS) for (const [b, a] of from) MAPPED[b].push(a);
 
 /** The moment in a TopUserOpCounts value (a JSON string), if it holds a readable one. */
-export function topUserOpTime(value: unknown): string | undefined {
+function topUserOpTime(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   try {
     const t = (JSON.parse(value) as { timestamp?: unknown }).timestamp;
@@ -70,7 +70,11 @@ export function topUserOpTime(value: unknown): string | undefined {
   }
 }
 
-/** The moment a saved response dates itself with, read in JavaScript (Source.variant is synchronous). */
+/**
+ * The moment a saved response dates itself with, read in JavaScript: Source.variant is
+ * synchronous, and runs before the pipeline knows whether the file was loaded already, so this
+ * reads every file given (a full /jmx is a few MB at most).
+ */
 function timeInFile(file: string): string | undefined {
   try {
     let buf = fs.readFileSync(file);
