@@ -16,8 +16,10 @@ export const hdfsDu = listingSource({
   command: 'hdfs dfs -du',
   what: 'an `hdfs dfs -du` listing',
   example: 'du-2026-10-05.txt',
-  layouts: [[{ name: 'SIZE' }, { name: 'DISK_SPACE_CONSUMED' }], [{ name: 'SIZE' }]],
-  header: '^\\s*SIZE\\s+DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS\\s+FULL_PATH_NAME\\s*$',
+  layouts: [
+    { values: [{ name: 'SIZE' }, { name: 'DISK_SPACE_CONSUMED' }], header: '^\\s*SIZE\\s+DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS\\s+FULL_PATH_NAME\\s*$' },
+    { values: [{ name: 'SIZE' }] },
+  ],
   // Hadoop 1's `hadoop fs -du` said how many entries followed.
   skip: '^Found [0-9]+ items\\s*$',
   columns: (value) => ({ bytes: value('SIZE'), disk_bytes: value('DISK_SPACE_CONSUMED') }),

@@ -5,9 +5,10 @@
  *
  * - a file in human-readable units (`-h`: `1.2 G`, `512 M`) is refused as a whole, since its
  *   sizes are rounded: run the command again without -h;
- * - header lines (`-v`) are skipped wherever they are (outputs appended one after another);
- * - the layout of the file (du's 3 or 2 columns, count's 8 with -q or 4) is that of its first
- *   line that fits one exactly; a line that does not fit it is rejected with its reason;
+ * - the layout of the file (du's 3 or 2 columns; count's 8 with -q, 5 with -u or 4) is the one
+ *   its `-v` header names, else that of its first line that fits one exactly; a line that does
+ *   not fit it is rejected with its reason; header lines are skipped wherever they are (outputs
+ *   appended one after another);
  * - values are whole numbers (count's `none` and `inf` are no quota: null).
  *
  * The moment a listing was taken is not in it: `--as-of`, else the date in the file's name.
@@ -28,17 +29,25 @@ export interface ShellValue {
   nulls?: readonly string[];
 }
 
+/** One shape of a command's output: its value columns (the path follows) and its `-v` header. */
+export interface ShellLayout {
+  values: readonly ShellValue[];
+  /** RE2: the header line `-v` prints for this layout. */
+  header?: string;
+}
+
 export interface ShellCommand {
   /** How the user ran it, for messages: `hdfs dfs -du`. */
   command: string;
-  /** Its layouts, most columns first: a line is read by the first whose values it fits. */
-  layouts: readonly (readonly ShellValue[])[];
-  /** RE2: a header line (skipped). */
-  header: string;
+  /**
+   * Its layouts, most columns first. A file's layout is the one its header names, else the
+   * first that its first fitting line fits.
+   */
+  layouts: readonly ShellLayout[];
   /** RE2: other lines the command prints that are not rows (Hadoop 1's `Found 3 items`). */
   skip?: string;
-  /** A header (RE2) of a variant of the command gazette does not read, what it is and what to run instead. */
-  unsupported?: { header: string; what: string; advice: string };
+  /** Lines (RE2) of variants of the command gazette does not read, what they are and what to run instead. */
+  unsupported?: readonly { line: string; what: string; advice: string }[];
 }
 
 /** A token that is a number as `-h` prints it: with decimals (`1.2`, `1,2` in some locales) or a unit (`512 M`). */
@@ -70,41 +79,49 @@ const badValue = (v: ShellValue, x: string) =>
 async function stageShellLines(ctx: StageContext, cmd: ShellCommand, table: string): Promise<readonly ShellValue[] | undefined> {
   const { conn } = ctx;
   const lines = `${table}_lines`;
-  // Each line as one text value (no field splitting by the reader), with its line number.
+  const headers = cmd.layouts.flatMap((l) => (l.header ? [l.header] : []));
+  // Each line as one text value (no field splitting by the reader), with its line number; the
+  // header lines marked, blank lines and other non-rows left out.
   await conn.run(
     `create temp table ${lines} as
-     select line, text from (
+     select line, text, ${headers.length ? `case ${headers.map((h, i) => `when regexp_matches(text, '${h}') then ${i + 1}`).join(' ')} end` : 'null::integer'} as header from (
        select row_number() over () as line, regexp_replace(column0, '\\r$', '') as text
        from read_csv($file, columns = {'column0': 'VARCHAR'}, header = false, delim = $delim, quote = '', escape = '',
                      auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true))
-     where ltrim(text) <> '' and not regexp_matches(text, $header) ${cmd.skip ? 'and not regexp_matches(text, $skip)' : ''}`,
-    { file: ctx.file, delim: '\x1f', header: cmd.header, ...(cmd.skip ? { skip: cmd.skip } : {}) },
+     where ltrim(text) <> '' ${cmd.skip ? 'and not regexp_matches(text, $skip)' : ''}`,
+    { file: ctx.file, delim: '\x1f', ...(cmd.skip ? { skip: cmd.skip } : {}) },
   );
-  const first = async (where: string, params: Record<string, string>) =>
-    (await conn.runAndReadAll(`select line, text from ${lines} where ${where} order by line limit 1`, params)).getRows()[0];
-  const human = await first(`regexp_matches(text, $re)`, { re: HUMAN });
+  const first = async (where: string, params: Record<string, string> = {}) =>
+    (await conn.runAndReadAll(`select line, text, header from ${lines} where ${where} order by line limit 1`, params)).getRows()[0];
+  const human = await first(`header is null and regexp_matches(text, $re)`, { re: HUMAN });
   if (human) {
     throw new FileFormatError(
       `line ${human[0]} has sizes in human-readable units ("${String(human[1]).trim()}"), rounded: gazette needs exact numbers. Run \`${cmd.command}\` without -h.`,
     );
   }
-  if (cmd.unsupported) {
-    const other = await first(`regexp_matches(text, $re)`, { re: cmd.unsupported.header });
-    if (other) throw new FileFormatError(`line ${other[0]} is the header of ${cmd.unsupported.what} ("${String(other[1]).trim()}"). ${cmd.unsupported.advice}`);
+  for (const u of cmd.unsupported ?? []) {
+    const other = await first(`header is null and regexp_matches(text, $re)`, { re: u.line });
+    if (other) throw new FileFormatError(`line ${other[0]} is ${u.what} ("${String(other[1]).trim()}"). ${u.advice}`);
   }
-  const counted = (await conn.runAndReadAll(`select count(*) from ${lines}`)).getRows()[0][0];
-  if (Number(counted) === 0) return undefined;
-  // The file's layout: that of its first line that fits one (a stray warning line comes before).
-  const fits = cmd.layouts.map((l) => `regexp_matches(text, '${strict(l)}')`);
-  const found = await first(fits.join(' or '), {});
-  if (!found) {
-    const sample = (await first('true', {}))!;
-    throw new FileFormatError(
-      `no line is \`${cmd.command}\` output (${cmd.layouts.map((l) => [...l.map((v) => v.name), 'PATH'].join(' ')).join(', or ')}); line ${sample[0]} is "${String(sample[1]).trim()}".`,
-    );
+  const header = await first('header is not null');
+  if (!(await first('header is null'))) return undefined;
+  const describe = (l: ShellLayout) => [...l.values.map((v) => v.name), 'PATH'].join(' ');
+  let layout: readonly ShellValue[];
+  if (header) {
+    // A header names the layout: the lines under it are read by it.
+    layout = cmd.layouts.filter((l) => l.header)[Number(header[2]) - 1].values;
+  } else {
+    // Else the first line that fits a layout tells it (a stray warning line may come before).
+    const found = await first(cmd.layouts.map((l) => `regexp_matches(text, '${strict(l.values)}')`).join(' or '));
+    if (!found) {
+      const sample = (await first('true'))!;
+      throw new FileFormatError(
+        `no line is \`${cmd.command}\` output (${cmd.layouts.map(describe).join(', or ')}); line ${sample[0]} is "${String(sample[1]).trim()}".`,
+      );
+    }
+    // The patterns are both RE2 and JavaScript.
+    layout = cmd.layouts.find((l) => new RegExp(strict(l.values)).test(String(found[1])))!.values;
   }
-  // The patterns are both RE2 and JavaScript.
-  const layout = cmd.layouts.find((l) => new RegExp(strict(l)).test(String(found[1])))!;
   const names = [...layout.map((_, i) => `v${i + 1}`), 'path'];
   const split = `regexp_extract(text, '${loose(layout)}', [${names.map((n) => `'${n}'`).join(', ')}])`;
   const v = (i: number) => `p.v${i + 1}`;
@@ -112,9 +129,9 @@ async function stageShellLines(ctx: StageContext, cmd: ShellCommand, table: stri
     `create temp table ${table} as
      select line, text, [${layout.map((_, i) => `try_cast(${v(i)} as bigint)`).join(', ')}] as n, nullif(p.path, '') as path,
        case when p.path = '' or not (${layout.map((x, i) => `regexp_matches(${v(i)}, '${valueRe(x)}')`).join(' or ')})
-              then 'not \`${cmd.command}\` output: expected ${[...layout.map((x) => x.name), 'PATH'].join(' ')} separated by spaces'
+              then 'not \`${cmd.command}\` output: expected ${describe({ values: layout })} separated by spaces'
             else nullif(concat_ws('; ', ${layout.map((x, i) => badValue(x, v(i))).join(', ')}), '') end as reason
-     from (select line, text, ${split} as p from ${lines})`,
+     from (select line, text, ${split} as p from ${lines} where header is null)`,
   );
   return layout;
 }

@@ -59,15 +59,28 @@ describe('hdfs-count', () => {
     const s = setup();
     const r = await ingest(s, '--format', 'hdfs-count', count('count-q-h-human-readable-2026-10-05.txt'));
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /cannot be read as hdfs-count: line 1 has sizes in human-readable units \("none .*4\.2 K {16}1 G \/data\/warehouse"\), rounded: gazette needs exact numbers\. Run `hdfs dfs -count -q` without -h\./);
+    assert.match(r.stderr, /cannot be read as hdfs-count: line 1 has sizes in human-readable units \("none .*4\.2 K {16}1 G \/data\/warehouse"\), rounded: gazette needs exact numbers\. Run `hdfs dfs -count` without -h\./);
     assert.deepEqual(await usage(s.db), []);
   });
 
-  it('refuses -count -u (other columns) by its header', async () => {
+  it('reads -count -u (quotas only) by its header', async () => {
     const s = setup();
     const r = await ingest(s, '--format', 'hdfs-count', count('count-u-v-quota-only-2026-10-05.txt'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(columns(await usage(s.db)), [['2026-10-05', '/user/alice', null, null, null, 100000, 99850, 10995116277760, 10993504092160]]);
+  });
+
+  it('refuses -count -e (a policy column before the path) rather than read it into the path', async () => {
+    const s = setup();
+    const r = await ingest(s, '--format', 'hdfs-count', count('count-e-erasure-coding-policy-2026-10-05.txt'));
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /line 1 is the header of an `hdfs dfs -count` variant with other columns \(-u, -t, -e or -s\) \("QUOTA +REM_QUOTA +SPACE_QUOTA +REM_SPACE_QUOTA PATHNAME"\)\. Run `hdfs dfs -count -q` \(or `-count`\)/);
+    assert.match(r.stderr, /line 1 is `hdfs dfs -count -e` output \(an erasure coding policy column before the path\) \("120 +4310 +1073741824 +Replicated \/data\/warehouse"\)\. Run `hdfs dfs -count -q` \(or `-count -u`, or `-count`\)/);
+    const header = path.join(s.dir, 'count-e-v-2026-10-05.txt');
+    fs.writeFileSync(header, `   DIR_COUNT   FILE_COUNT       CONTENT_SIZE ERASURECODING_POLICY PATHNAME\n${fs.readFileSync(count('count-e-erasure-coding-policy-2026-10-05.txt'), 'utf8')}`);
+    const r2 = await ingest(s, '--format', 'hdfs-count', header);
+    assert.equal(r2.code, 1);
+    assert.match(r2.stderr, /line 1 is the header of an `hdfs dfs -count` variant with other columns \(-t, -e or -s\)/);
+    assert.deepEqual(await usage(s.db), []);
   });
 
   it('a bad value is a rejected row with its line number and reason', async () => {
@@ -78,7 +91,7 @@ describe('hdfs-count', () => {
     assert.deepEqual(await rejects(s.db), [
       [2, 'QUOTA is not none, inf or a whole number (got "lots")'],
       [3, 'CONTENT_SIZE is not a whole number (got "-3")'],
-      [4, 'not `hdfs dfs -count -q` output: expected QUOTA REM_QUOTA SPACE_QUOTA REM_SPACE_QUOTA DIR_COUNT FILE_COUNT CONTENT_SIZE PATH separated by spaces'],
+      [4, 'not `hdfs dfs -count` output: expected QUOTA REM_QUOTA SPACE_QUOTA REM_SPACE_QUOTA DIR_COUNT FILE_COUNT CONTENT_SIZE PATH separated by spaces'],
     ]);
   });
 
