@@ -9,6 +9,7 @@ import {
 import { hpcCapacity, HPC_CLUSTER, HPC_TZ, type SlurmJob } from './hpc.js';
 import { INCIDENTS, incidentWindow } from './incidents.js';
 import { STORY_USERS, type Org } from './org.js';
+import type { computeStorageStories } from './storage-answers.js';
 import { zonedInstant } from './time.js';
 
 export interface PlantedReject {
@@ -62,7 +63,7 @@ function downMinutes(cluster: string, tz: string, from: number, to: number) {
   return total / 60_000;
 }
 
-export function computeAnswers(org: Org, hadoop: HadoopHistory, hpc: SlurmJob[], rejects: PlantedReject[], hpcEnd: number) {
+export function computeAnswers(org: Org, hadoop: HadoopHistory, hpc: SlurmJob[], rejects: PlantedReject[], hpcEnd: number, storage: ReturnType<typeof computeStorageStories>) {
   const hq = quarters(HADOOP_TZ).filter((q) => q.label !== '2026-Q4');
   const pq = quarters(HPC_TZ).filter((q) => q.label !== '2026-Q4');
   const apps = hadoop.apps;
@@ -226,6 +227,7 @@ export function computeAnswers(org: Org, hadoop: HadoopHistory, hpc: SlurmJob[],
         median_limit_over_elapsed: r4(median(tl.map((j) => j.limitS / 3600 / hours(j)))),
         everyone_else_median_limit_over_elapsed: r4(median(hpcOthers.filter((j) => hours(j) > 0).map((j) => j.limitS / 3600 / hours(j)))),
       },
+      ...storage,
     },
   };
 }

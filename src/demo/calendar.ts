@@ -42,5 +42,12 @@ export function days(tz: string): number[] {
   return out;
 }
 
+/** [year, month] of each month of the period, from the first to the one the period ends in. */
+export function months(): [number, number][] {
+  const out: [number, number][] = [];
+  for (let y = FIRST_DAY.year, m = FIRST_DAY.month; y < END_DAY.year || (y === END_DAY.year && m <= END_DAY.month); m === 12 ? ((m = 1), y++) : m++) out.push([y, m]);
+  return out;
+}
+
 /** Quarters elapsed since the period's start (continuous), for growth curves. */
 export const quartersSince = (t: number, start: number) => (t - start) / (91.3125 * 86_400_000);

@@ -6,6 +6,11 @@
  *   demo-hadoop/rm-apps/rm-apps-running-2026-11-22T0000.json  the apps still running at the end (?states=RUNNING)
  *   demo-hadoop/rm-metrics/YYYY/rm-metrics-YYYY-MM-DDT0600.json  daily /ws/v1/cluster/metrics
  *   demo-hpc/sacct/sacct-YYYY-MM.txt.gz                       monthly sacct --parsable2 dumps
+ *   demo-hadoop/namenode-jmx/YYYY/namenode-jmx-YYYY-MM-DDT0600.json  weekly NameNode /jmx (FSNamesystem*), Mondays
+ *   demo-hadoop/hdfs-du/hdfs-du-YYYY-MM-01.txt                 monthly hdfs dfs -du /data
+ *   demo-hadoop/hdfs-count/hdfs-count-YYYY-MM-01.txt           monthly hdfs dfs -count -q -v /data/*
+ *   demo-hadoop/fsimage/fsimage-YYYY-MM-DD.tsv.gz              quarter-end hdfs oiv -p Delimited listings
+ *   demo-hpc/xdmod-storage/xdmod-storage-YYYY-MM-01.json       monthly Open XDMoD storage JSON (/project)
  *   incidents.csv, gazette.yaml (settings, teams, prices), ANSWERS.json (the answer key)
  */
 import fs from 'node:fs';
@@ -13,13 +18,17 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { computeAnswers, type PlantedReject } from './answers.js';
-import { FIRST_DAY, END_DAY } from './calendar.js';
+import { END_DAY, months } from './calendar.js';
 import { incidentsCsv, rmAppsResponse, rmMetricsJson, sacctLines, SACCT_HEADER } from './formats.js';
 import { generateHadoop, HADOOP_TZ, type App } from './hadoop.js';
 import { generateHpc, hpcCapacity, HPC_TZ, type SlurmJob } from './hpc.js';
 import { INCIDENTS } from './incidents.js';
 import { buildOrg, type Org } from './org.js';
 import { prng } from './rng.js';
+import { computeStorageStories, imageInstant, teamPaths } from './storage-answers.js';
+import { countText, duText, fsimageTsv, namenodeJmx, usageBelow } from './storage-formats.js';
+import { generateProjectStorage, xdmodStorageJson } from './storage-hpc.js';
+import { generateHdfs } from './storage.js';
 import { localDate, localTime, pad, zonedInstant } from './time.js';
 
 export const SEED = 20250401;
@@ -35,6 +44,8 @@ export function generateSampleData(out: string): Written {
   const org = buildOrg(prng(SEED));
   const hadoop = generateHadoop(prng(SEED + 1), org);
   const hpc = generateHpc(prng(SEED + 2), org);
+  const hdfs = generateHdfs(prng(SEED + 3), org, hadoop.apps);
+  const project = generateProjectStorage(prng(SEED + 4), org);
   for (const o of OWNED) fs.rmSync(path.join(out, o), { recursive: true, force: true });
   const w: Written = { files: 0, bytes: 0 };
   const write = (rel: string, data: string | Buffer) => {
@@ -65,17 +76,34 @@ export function generateSampleData(out: string): Written {
   }
   const rejects: PlantedReject[] = [];
   for (const [name, text] of sacctDumps(hpc, rejects)) write(`demo-hpc/sacct/${name}`, gz(text));
+  // Storage: weekly NameNode JMX, monthly du and count of /data, quarter-end fsimages, monthly XDMoD.
+  for (const s of hdfs.jmx) {
+    const lt = localTime(s.at, HADOOP_TZ);
+    write(`demo-hadoop/namenode-jmx/${lt.year}/namenode-jmx-${lt.year}-${pad(lt.month)}-${pad(lt.day)}T${pad(lt.hour)}${pad(lt.minute)}.json`, namenodeJmx(s));
+  }
+  for (const [y, m] of months()) {
+    const at = zonedInstant(HADOOP_TZ, y, m, 1);
+    const rows = usageBelow(hdfs.inodes, '/data', at);
+    write(`demo-hadoop/hdfs-du/hdfs-du-${y}-${pad(m)}-01.txt`, duText(rows));
+    write(`demo-hadoop/hdfs-count/hdfs-count-${y}-${pad(m)}-01.txt`, countText(rows));
+  }
+  for (const asOf of QUARTER_ENDS) write(`demo-hadoop/fsimage/fsimage-${asOf}.tsv.gz`, gz(fsimageTsv(hdfs.inodes, imageInstant(asOf))));
+  for (const [date, records] of project) write(`demo-hpc/xdmod-storage/xdmod-storage-${date}.json`, xdmodStorageJson(records));
   write('incidents.csv', incidentsCsv(INCIDENTS));
   write('gazette.yaml', settingsYaml(org));
-  write('ANSWERS.json', JSON.stringify(computeAnswers(org, hadoop, hpc, rejects, zonedInstant(HPC_TZ, END_DAY.year, END_DAY.month, END_DAY.day)), null, 2) + '\n');
+  const answers = computeAnswers(org, hadoop, hpc, rejects, zonedInstant(HPC_TZ, END_DAY.year, END_DAY.month, END_DAY.day), computeStorageStories(org, hdfs));
+  write('ANSWERS.json', JSON.stringify(answers, null, 2) + '\n');
   return w;
 }
+
+/** The quarter ends of the period: one fsimage listing each. */
+const QUARTER_ENDS = ['2025-06-30', '2025-09-30', '2025-12-31', '2026-03-31', '2026-06-30', '2026-09-30'];
 
 /** Monthly dumps, run just after each month (the last one at the end): every job seen in the month, as of then. */
 function sacctDumps(jobs: SlurmJob[], rejects: PlantedReject[]): [string, string][] {
   const out: [string, string][] = [];
   const sorted = [...jobs].sort((a, b) => a.rawId - b.rawId);
-  for (let y = FIRST_DAY.year, m = FIRST_DAY.month; y < END_DAY.year || (y === END_DAY.year && m <= END_DAY.month); m === 12 ? ((m = 1), y++) : m++) {
+  for (const [y, m] of months()) {
     const from = zonedInstant(HPC_TZ, y, m, 1);
     const last = y === END_DAY.year && m === END_DAY.month;
     const to = last ? zonedInstant(HPC_TZ, END_DAY.year, END_DAY.month, END_DAY.day) : zonedInstant(HPC_TZ, m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1);
@@ -132,13 +160,19 @@ function settingsYaml(org: Org): string {
     '  extra_rules:',
     "    - pattern: '_part[0-9]+$'",
     "      replace: '_part<n>'",
+    'storage:                        # how fsimage listings are rolled up (these are the defaults)',
+    '  rollup_depth: 3               # /data/<team>/<zone>: a directory counts in its own path, a file in its parent\'s',
+    '  small_file_mb: 1              # files under 1 MiB are small files',
     'teams:',
   ];
+  const paths = teamPaths(org);
   for (const t of [...org.teams].sort((a, b) => a.name.localeCompare(b.name))) {
     const users = [...t.users.map((u) => u.name), ...(t.queue ? [`svc_${t.queue.slice(5)}`] : [])].sort();
     lines.push(`  ${t.name}:`, `    mailing_list: ${t.mailingList}`, `    users: [${users.join(', ')}]`);
     if (t.queue) lines.push(`    queues: [${t.queue}]`);
     if (t.account) lines.push(`    accounts: [${t.account}]`);
+    const owned = paths.get(t.name);
+    if (owned) lines.push(`    paths: [${owned.join(', ')}]`);
   }
   return lines.join('\n') + '\n';
 }

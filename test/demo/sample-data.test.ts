@@ -217,4 +217,81 @@ describe('answer key against the warehouse', () => {
     close(t.elapsed_h, tl.elapsed_hours, 'elapsed hours');
     close(t.ratio, tl.median_limit_over_elapsed, 'median limit/elapsed');
   });
+
+  test('cold data: ads-measurement holds most of the bytes nobody has read for a year (fsimage of 2026-09-30, by team path)', async () => {
+    const want = answers.stories.cold_data;
+    // A rollup directory is a team's when it is one of the team's settings paths or below one.
+    const rows = await sql<{ team: string; cold: string; bytes: string }>(`
+      with r as (select * from storage_rollups where cluster = 'demo-hadoop' and as_of = date '${want.as_of}'),
+      owned as (select r.*, p.team from r left join team_paths p on r.dir = p.path or starts_with(r.dir, p.path || '/'))
+      select coalesce(team, '(no team)') as team, sum(bytes_read_365d_plus)::bigint as cold, sum(bytes)::bigint as bytes
+      from owned group by all order by cold desc, team`);
+    const total = rows.reduce((s, r) => s + Number(r.cold), 0);
+    const [top, second] = rows;
+    assert.equal(top.team, want.team);
+    assert.equal(Number(top.cold), want.bytes_365d_plus, 'the team\'s bytes unread for 365 days or more');
+    assert.equal(total, want.all_bytes_365d_plus, 'everyone\'s bytes unread for 365 days or more');
+    close(Number(top.cold) / total, want.share_of_all_365d_plus, 'share of all cold bytes', 1e-6);
+    close(Number(top.cold) / 1e12, want.tb_365d_plus, 'TB', 1e-4);
+    assert.equal(Number(top.bytes), want.team_bytes, 'all the team\'s bytes');
+    assert.deepEqual({ team: second.team, bytes: Number(second.cold) }, { team: want.runner_up.team, bytes: want.runner_up.bytes_365d_plus });
+    assert.ok(want.share_of_all_365d_plus > 0.5 && Number(second.cold) * 5 < Number(top.cold), 'most of the cold data, far ahead of the next team');
+  });
+
+  test('demo-hadoop crosses 90% full early in 2027 at the trend of the last 90 days of NameNode snapshots', async () => {
+    const want = answers.stories.capacity_90pct;
+    const [got] = await sql<Record<string, number | string>>(`
+      with s as (select taken_at, used_bytes, capacity_bytes from storage_snapshots where cluster = 'demo-hadoop'),
+      l as (select * from s order by taken_at desc limit 1),
+      w as (select * from s where taken_at >= (select taken_at from l) - interval 90 day),
+      fit as (select regr_slope(used_bytes, epoch(taken_at)) as b, regr_intercept(used_bytes, epoch(taken_at)) as a, count(*)::int as n,
+                     min(taken_at) as first from w),
+      x as (select *, (0.9 * (select capacity_bytes from l) - a) / b as crossing_s from fit)
+      select n, strftime(first, '%Y-%m-%dT%H:%M:%SZ') as window_from, b * 86400 as slope_per_day, crossing_s,
+             strftime(cast(timezone('${HADOOP_TZ}', to_timestamp(crossing_s)) as date), '%Y-%m-%d') as crossing_date,
+             (select used_bytes::double / capacity_bytes from l) as last_share
+      from x`);
+    assert.equal(got.n, want.snapshots);
+    assert.equal(got.window_from, want.window_from);
+    close(got.slope_per_day as number, want.slope_bytes_per_day, 'slope (bytes a day)', 1e-6);
+    assert.ok(Math.abs((got.crossing_s as number) - Date.parse(want.crossing_at) / 1000) < 60, `crossing ${new Date((got.crossing_s as number) * 1000).toISOString()}, answer key ${want.crossing_at}`);
+    assert.equal(got.crossing_date, want.crossing_date);
+    close(got.last_share as number, want.last_used_share, 'used share at the last snapshot', 1e-6);
+    assert.ok(want.crossing_date > '2027-02-01' && want.crossing_date < '2027-04-30', `a few months after the period (${want.crossing_date})`);
+    assert.ok((got.last_share as number) > 0.8 && (got.last_share as number) < 0.85, 'in the 80-90% zone at the end');
+    // The expansion of 2026-02-10: half as much capacity again, the used share falls back.
+    const jump = await sql<{ capacity_bytes: string; share: number }>(`
+      select capacity_bytes, used_bytes::double / capacity_bytes as share from storage_snapshots
+      where cluster = 'demo-hadoop' and taken_at in ('${want.expansion.before.taken_at}'::timestamptz, '${want.expansion.after.taken_at}'::timestamptz) order by taken_at`);
+    assert.equal(Number(jump[1].capacity_bytes) / Number(jump[0].capacity_bytes), 72 / 48);
+    close(jump[0].share, want.expansion.before.used_share, 'share before the expansion', 1e-6);
+    assert.ok(jump[0].share > 0.85 && jump[1].share < 0.6, 'nearly full before, well below after');
+  });
+
+  test('du, count and the fsimage agree on every /data directory at each quarter end; JMX used is the image\'s replicas plus checksums', async () => {
+    const images = await sql<{ as_of: string }>(`select distinct strftime(as_of, '%Y-%m-%d') as as_of from storage_rollups where cluster = 'demo-hadoop' order by 1`);
+    assert.equal(images.length, 6, 'one image a quarter end');
+    for (const { as_of } of images) {
+      const rows = await sql<Record<string, string>>(`
+        with u as (select * from storage_usage where cluster = 'demo-hadoop' and as_of = date '${as_of}' + 1),
+        du as (select path, bytes, disk_bytes from u where source = 'hdfs-du'),
+        ct as (select path, bytes, files, dirs from u where source = 'hdfs-count'),
+        img as (select du.path, sum(r.bytes) as bytes, sum(r.disk_bytes) as disk, sum(r.files) as files, sum(r.dirs) as dirs
+                from du join storage_rollups r on r.cluster = 'demo-hadoop' and r.as_of = date '${as_of}' and (r.dir = du.path or starts_with(r.dir, du.path || '/'))
+                group by du.path)
+        select du.path, du.bytes::varchar as du_bytes, img.bytes::varchar as img_bytes, du.disk_bytes::varchar as du_disk, img.disk::varchar as img_disk,
+               ct.bytes::varchar as ct_bytes, ct.files::varchar as ct_files, img.files::varchar as img_files, ct.dirs::varchar as ct_dirs, img.dirs::varchar as img_dirs
+        from du join ct using (path) left join img using (path) order by du.path`);
+      assert.ok(rows.length >= 20, `${as_of}: du lists the team directories`);
+      for (const r of rows) {
+        assert.deepEqual([r.img_bytes, r.img_disk, r.ct_bytes, r.img_files, r.img_dirs], [r.du_bytes, r.du_disk, r.du_bytes, r.ct_files, r.ct_dirs], `${as_of} ${r.path}`);
+      }
+      // The Monday snapshot nearest the image: DFS used counts each replica's blocks and their .meta checksums (0.78%).
+      const [j] = await sql<{ ratio: number }>(`
+        with img as (select sum(disk_bytes) as disk from storage_rollups where cluster = 'demo-hadoop' and as_of = date '${as_of}'),
+        s as (select used_bytes from storage_snapshots where cluster = 'demo-hadoop' order by abs(epoch(taken_at) - epoch(date '${as_of}' + 1)) limit 1)
+        select (select used_bytes from s)::double / (select disk from img) as ratio`);
+      assert.ok(j.ratio > 0.99 && j.ratio < 1.03, `${as_of}: JMX used / image disk bytes = ${j.ratio}`);
+    }
+  });
 });
