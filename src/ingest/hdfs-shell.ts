@@ -15,8 +15,7 @@
  */
 import { STORAGE_USAGE_COLUMNS, ident } from '../warehouse/schema.js';
 import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
-import { snapshotDate } from './snapshot-time.js';
-import { snapshotVariant } from './snapshot-variant.js';
+import { snapshotDate, snapshotVariant } from './snapshot-time.js';
 import { STORAGE_USAGE } from './targets.js';
 
 /** One value column of a layout. */

@@ -14,13 +14,10 @@
  * the response), `--as-of`, else the date and time in the file's name
  * (`namenode-jmx-2026-10-05T0600.json`), in the cluster's time zone.
  */
-import fs from 'node:fs';
-import zlib from 'node:zlib';
 import { isoTimeSql, ISO_TIME } from './iso-time.js';
 import { stageJsonDocument } from './json-document.js';
 import { FileFormatError, type Source, type StageContext, type Staged } from './source.js';
-import { snapshotTime } from './snapshot-time.js';
-import { snapshotVariant } from './snapshot-variant.js';
+import { snapshotTime, snapshotVariant } from './snapshot-time.js';
 import { STORAGE_SNAPSHOTS } from './targets.js';
 
 const BEANS = ['FSNamesystem', 'FSNamesystemState', 'NameNodeInfo'] as const;
@@ -70,30 +67,17 @@ function topUserOpTime(value: unknown): string | undefined {
   }
 }
 
-/**
- * The moment a saved response dates itself with, read in JavaScript: Source.variant is
- * synchronous, and runs before the pipeline knows whether the file was loaded already, so this
- * reads every file given (a full /jmx is a few MB at most).
- */
-function timeInFile(file: string): string | undefined {
-  try {
-    let buf = fs.readFileSync(file);
-    if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf);
-    const beans = (JSON.parse(buf.toString('utf8')) as { beans?: { name?: unknown; TopUserOpCounts?: unknown }[] }).beans;
-    return topUserOpTime(Array.isArray(beans) ? beans.find((b) => b?.name === beanName('FSNamesystemState'))?.TopUserOpCounts : undefined);
-  } catch {
-    return undefined; // not readable: stage() says why
-  }
-}
-
 export const jmx: Source = {
   format: 'jmx',
   target: STORAGE_SNAPSHOTS,
   extensions: ['.json', '.json.gz'],
-  /** A response without its own time, dated another moment, is another snapshot; one with its own time is the same. */
-  variant(file, at) {
-    return timeInFile(file) === undefined ? snapshotVariant(file, at) : undefined;
-  },
+  /**
+   * The moment the file is dated with from outside (--as-of, its name): a response without its
+   * own time dated another moment is another snapshot. Not read from the content, so that
+   * skipping a loaded file needs no read of it; a self-dated response loaded again under
+   * another name or --as-of only replaces its own snapshot.
+   */
+  variant: snapshotVariant,
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
     await stageJsonDocument(ctx, 'stg_jmx_docs', 'a snapshot file holds one NameNode /jmx response');

@@ -24,7 +24,7 @@ export interface StageContext {
   cluster: string;
   /** IANA zone the source's local times are in (sacct, incidents, dated file names); UTC sources ignore it. */
   timezone: string;
-  /** `--at`: the moment a snapshot was taken, ISO 8601 as given (formats without their own timestamps). */
+  /** `--as-of`: the moment a snapshot was taken, ISO 8601 as given (formats without their own timestamps). */
   at?: string;
   /** Zones of other clusters a file's rows may name (incidents); `timezone` is the file's own cluster's. */
   zones?: ClusterZones;

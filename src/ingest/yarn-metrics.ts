@@ -12,7 +12,7 @@
 import { FileFormatError, type Source, type StageContext, type Staged } from './source.js';
 import { CAPACITY_SNAPSHOTS } from './targets.js';
 import { isoTimeSql } from './iso-time.js';
-import { snapshotTime, snapshotTimeFromName } from './snapshot-time.js';
+import { snapshotTime, snapshotTimeFromName, snapshotVariant } from './snapshot-time.js';
 
 export { snapshotTimeFromName };
 
@@ -39,13 +39,7 @@ export const yarnMetrics: Source = {
   target: CAPACITY_SNAPSHOTS,
   extensions: ['.json', '.json.gz'],
   /** The same response dated another moment (an idle cluster's metrics repeat) is another snapshot. */
-  variant(file, at) {
-    try {
-      return at ?? snapshotTimeFromName(file);
-    } catch {
-      return undefined; // a name with a bad date: stage() says so
-    }
-  },
+  variant: snapshotVariant,
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
     const when = snapshotTime(ctx, 'a cluster metrics response', 'rm-metrics-2026-01-15T0600.json');

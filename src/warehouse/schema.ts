@@ -86,7 +86,7 @@ export const STORAGE_SNAPSHOT_COLUMNS = [
   ['used_bytes', 'bigint'],
   ['remaining_bytes', 'bigint'],
   ['non_dfs_used_bytes', 'bigint'],
-  ['files', 'bigint'],
+  ['files', 'bigint'],                     // FilesTotal: files and directories
   ['blocks', 'bigint'],
   ['missing_blocks', 'bigint'],
   ['under_replicated_blocks', 'bigint'],

@@ -93,7 +93,7 @@ describe('jmx', () => {
     assert.deepEqual(pick(await snapshots(s.db), 'used_bytes', 'files', 'live_datanodes', 'dead_datanodes'), [[30000000000001, 1843210, 4, 7]]);
   });
 
-  it('a response with its own time ignores --as-of (with a warning) and loads once whatever it is dated with', async () => {
+  it('a response with its own time ignores --as-of (with a warning); loaded again under another name, it replaces its own snapshot', async () => {
     const s = setup();
     const r = await ingest(s, '--format', 'jmx', '--as-of', '2026-01-01', FULL);
     assert.equal(r.code, 0, r.stderr);
@@ -101,8 +101,8 @@ describe('jmx', () => {
     const copy = path.join(s.dir, 'namenode-jmx-2026-11-01T0000.json');
     fs.copyFileSync(FULL, copy);
     const again = await ingest(s, '--format', 'jmx', copy);
-    assert.match(again.stdout, /0 loaded, 1 skipped/);
-    assert.deepEqual(pick(await snapshots(s.db), 'taken_at'), [['2026-10-05 04:00:12']]);
+    assert.match(again.stdout, /1 loaded, 0 skipped/, 'dated by another name: not taken for the same load (the variant is read from the name, not the content)');
+    assert.deepEqual(pick(await snapshots(s.db), 'taken_at'), [['2026-10-05 04:00:12']], 'one snapshot, at the moment the response itself says');
   });
 
   it('a gzipped ?qry=FSNamesystem* subset with top metrics off: dated by its name, no NameNodeInfo', async () => {
