@@ -106,7 +106,7 @@ function detectLines(text: string, name: string, unplaced: (looked: string) => D
   if (isSwf(text)) return { format: 'swf' };
   // An fsimage Delimited listing's header, with whatever -delimiter it was written with.
   if (/^Path(.+?)Replication\1ModificationTime\1AccessTime/.test(line)) return { format: 'fsimage' };
-  const hdfs = hdfsShellFormat(line);
+  const hdfs = hdfsShellFormat(line, text.split('\n', 2)[1]?.replace(/\r$/, '') ?? '');
   if (hdfs) return { format: hdfs };
   if (line.includes('|')) {
     // `sacct -p` ends each line with '|'.
@@ -136,7 +136,11 @@ function isSwf(text: string): boolean {
 }
 
 /** `hdfs dfs -du` or `-count` output, told by its -v header or by the number of figures before the path. */
-function hdfsShellFormat(line: string): string | undefined {
+function hdfsShellFormat(first: string, next: string): string | undefined {
+  // Hadoop 1 printed `Found 3 items` before the lines.
+  const line = /^Found \d+ items?\s*$/.test(first) ? next : first;
+  // du prints its columns left-aligned, two spaces apart, and relative paths when given none.
+  if (/^\d+ {2,}\d+ {2,}(?!\d+ )\S/.test(line)) return 'hdfs-du';
   if (/^\s*SIZE\s+(?:DISK_SPACE_CONSUMED\S*\s+)?FULL_PATH_NAME\s*$/.test(line)) return 'hdfs-du';
   if (/^\s*(?:QUOTA\s+REM_QUOTA|DIR_COUNT\s+FILE_COUNT)\s/.test(line)) return 'hdfs-count';
   const m = /^\s*(\S.*?)\s+((?:\/|[a-z][a-z0-9+.-]*:\/\/).*)$/i.exec(line);

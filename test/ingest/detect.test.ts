@@ -50,6 +50,8 @@ describe('detectFormat', () => {
       ['pipe.txt', 'Path|Replication|ModificationTime|AccessTime|PreferredBlockSize|BlocksCount|FileSize|NSQUOTA|DSQUOTA|Permission|UserName|GroupName\n', 'fsimage'],
       ['du.txt', '1073741824  3221225472  /data/clickstream\n42  126  /data/my dir\n', 'hdfs-du'],
       ['du-old.txt', '1073741824  /data/clickstream\n', 'hdfs-du'],
+      ['du-relative.txt', '1073741824  3221225472  clickstream\n', 'hdfs-du'],
+      ['du-hadoop1.txt', 'Found 2 items\n1073741824  hdfs://nn:8020/data/a\n', 'hdfs-du'],
       ['du-h.txt', '1.2 G  3.6 G  /data/clickstream\n', 'hdfs-du'],
       ['du-v.txt', 'SIZE  DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS  FULL_PATH_NAME\n42  126  /data/a\n', 'hdfs-du'],
       ['count-q.txt', '        none             inf            none             inf            3            7               1234 /data/a\n', 'hdfs-count'],
