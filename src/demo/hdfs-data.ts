@@ -55,6 +55,9 @@ export function writeNamespace(r: Rng, ns: Namespace, org: Org, apps: App[], sta
   ns.mkdir('/data/finance', end, 'svc_finance_reporting', 'finance-reporting', 'rwxrwxr-x');
   const datasets = teams.flatMap((t) => teamDatasets(r, t, start, end));
   datasets.push(...storyDatasets(teams, start));
+  // rzhang's ALS backfill of 2026-08-19 reads all of recommendations' data an hour into its run.
+  const als = apps.find((a) => a.story === 'cluster-hog')!.launch + 3600_000;
+  for (const d of datasets) if (d.team.name === 'recommendations') d.rereads = [...d.rereads, als];
   for (const d of datasets) writeDataset(r, ns, d, start, end);
   writeSessions(r, ns, teams, apps);
   writeHomes(r, ns, org, start, end);
@@ -112,6 +115,7 @@ function storyDatasets(teams: Team[], start: number): Dataset[] {
   ];
 }
 
+/** Quarterly backfills: a whole table read on the 3rd of January, April, July and October at 09:30. */
 function quarterly(from: number, to: number): number[] {
   const out: number[] = [];
   for (let y = 2025; y <= 2026; y++) {
