@@ -139,7 +139,7 @@ async function parse(file: string, gzip: boolean, inodes: DuckDBAppender, edges:
       } else if (tag.name === 'numBytes' && within === 'block') {
         if (/^\d+$/.test(value)) inode.bytes += BigInt(value);
         else inode.badBlock ??= value;
-      } else if (within === 'inode') inode.fields.set(tag.name, value);
+      } else if (within === 'inode' && value !== '') inode.fields.set(tag.name, value);
     } else if (within === 'ref' && stack[stack.length - 2] === 'INodeReferenceSection') {
       const ref = refs[refs.length - 1];
       if (tag.name === 'referredId') ref.id = value;

@@ -24,7 +24,7 @@
 import { FileFormatError, type Source, type StageContext, type Staged } from './source.js';
 import { STORAGE_ROLLUPS } from './targets.js';
 import { isGzip, readHeadBytes } from './read-head.js';
-import { snapshotDate } from './snapshot-time.js';
+import { snapshotDate, snapshotVariant } from './snapshot-time.js';
 import { finishRollupSql, paramsOf, partialRollupSql } from './fsimage-rollup.js';
 import { stageFsimageXml } from './fsimage-xml.js';
 
@@ -55,15 +55,9 @@ export const fsimage: Source = {
   format: 'fsimage',
   target: STORAGE_ROLLUPS,
   extensions: ['.tsv', '.tsv.gz', '.txt', '.txt.gz', '.csv', '.csv.gz', '.xml', '.xml.gz', '.fsimage', '.delimited'],
-  /** The same image rolled up another way (depth, small-file size) or dated otherwise is another load. */
+  /** The same image dated otherwise or rolled up another way (depth, small-file size) is another load. */
   variant(file, at, storage) {
-    let date: string | undefined;
-    try {
-      date = snapshotDate({ file, at, timezone: 'UTC' }, 'an fsimage listing', EXAMPLE_NAME);
-    } catch {
-      date = at; // no date or a bad one: stage() says so
-    }
-    return `depth=${storage.rollupDepth};small=${storage.smallFileBytes};as_of=${date ?? ''}`;
+    return `${snapshotVariant(file, at) ?? ''};depth=${storage.rollupDepth};small=${storage.smallFileBytes}`;
   },
   async stage(ctx: StageContext): Promise<Staged> {
     const asOf = snapshotDate(ctx, 'an fsimage listing', EXAMPLE_NAME);
