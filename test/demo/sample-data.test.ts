@@ -287,11 +287,13 @@ describe('answer key against the warehouse', () => {
         assert.deepEqual([r.img_bytes, r.img_disk, r.ct_bytes, r.img_files, r.img_dirs], [r.du_bytes, r.du_disk, r.du_bytes, r.ct_files, r.ct_dirs], `${as_of} ${r.path}`);
       }
       // The Monday snapshot nearest the image: DFS used counts each replica's blocks and their .meta checksums (0.78%).
-      const [j] = await sql<{ ratio: number }>(`
-        with img as (select sum(disk_bytes) as disk from storage_rollups where cluster = 'demo-hadoop' and as_of = date '${as_of}'),
-        s as (select used_bytes from storage_snapshots where cluster = 'demo-hadoop' order by abs(epoch(taken_at) - epoch(date '${as_of}' + 1)) limit 1)
-        select (select used_bytes from s)::double / (select disk from img) as ratio`);
-      assert.ok(j.ratio > 0.99 && j.ratio < 1.03, `${as_of}: JMX used / image disk bytes = ${j.ratio}`);
+      // FilesTotal counts files and directories, as the image lists them.
+      const [j] = await sql<{ ratio: number; inodes: number }>(`
+        with img as (select sum(disk_bytes) as disk, sum(files + dirs) as inodes from storage_rollups where cluster = 'demo-hadoop' and as_of = date '${as_of}'),
+        s as (select used_bytes, files from storage_snapshots where cluster = 'demo-hadoop' order by abs(epoch(taken_at) - epoch(date '${as_of}' + 1)) limit 1)
+        select (select used_bytes from s)::double / (select disk from img) as ratio, (select files from s)::double / (select inodes from img) as inodes`);
+      assert.ok(j.ratio > 1 && j.ratio < 1.02, `${as_of}: JMX used / image disk bytes = ${j.ratio}`);
+      assert.ok(Math.abs(j.inodes - 1) < 0.01, `${as_of}: JMX FilesTotal / image entries = ${j.inodes}`);
     }
   });
 });
