@@ -6,8 +6,14 @@ const loaders: Record<string, () => Promise<Source>> = {
   'yarn-apps': async () => (await import('./yarn-apps.js')).yarnApps,
   'yarn-metrics': async () => (await import('./yarn-metrics.js')).yarnMetrics,
   sacct: async () => (await import('./sacct.js')).sacct,
+  swf: async () => (await import('./swf.js')).swf,
   canonical: async () => (await import('./canonical.js')).canonical,
   incidents: async () => (await import('./incidents.js')).incidents,
+  jmx: async () => (await import('./jmx.js')).jmx,
+  'hdfs-du': async () => (await import('./hdfs-du.js')).hdfsDu,
+  'hdfs-count': async () => (await import('./hdfs-count.js')).hdfsCount,
+  fsimage: async () => (await import('./fsimage.js')).fsimage,
+  'xdmod-storage': async () => (await import('./xdmod-storage.js')).xdmodStorage,
 };
 
 export const FORMATS = Object.keys(loaders);
