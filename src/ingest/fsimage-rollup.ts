@@ -29,12 +29,24 @@
  *   - last_access: the newest file access time; last_modified: the newest modification time of
  *     any entry counted (a directory's changes when entries are added to or removed from it).
  *
- * Rolling up is two steps so that a reader may roll up its entries in parts (the Delimited
- * reader: the lines DuckDB read, then the lines it put back together) and merge the parts:
- * `partialRollupSql` groups one part, `finishRollupSql` merges parts and makes the target's rows.
+ * Rolling up is two steps. `partialRollupSql` groups entries by directory, owner, group and a
+ * `kind` (directory, symlink, or file by small/not and age bucket) with only five aggregates:
+ * far cheaper per entry than computing every figure per row (each figure an aggregate of its
+ * own), and a reader may roll up its entries in parts (the Delimited reader: the lines DuckDB
+ * read, then the lines it put back together). `finishRollupSql` merges parts into the target's
+ * rows, each figure from the kinds it counts.
  */
 
-/** SQL: one part's partial rollup (a grouped SELECT over `entries`, a relation or subquery). */
+/** The kind of an entry in a partial rollup: a file's is FILE + bucket (+ SMALL). */
+const SYMLINK = 0;
+const DIR = 1;
+const FILE = 10;
+const SMALL = 10;
+/** Age buckets, in days since the last access: [0, 30) is FILE + 0 … [365, ∞) is FILE + 4. */
+const AGE_BUCKETS = [30, 90, 180, 365];
+const NO_ATIME = 5;
+
+/** SQL: one part's partial rollup (a grouped SELECT over `entries`, a relation or subquery). Parameters: $small, $as_of. */
 export function partialRollupSql(entries: string, depth: number): string {
   if (!Number.isInteger(depth) || depth < 1) throw new Error(`rollup depth ${depth}: a whole number from 1`);
   // The key: the first `depth` components of a directory's path, or of a file's parent, with a
@@ -42,55 +54,41 @@ export function partialRollupSql(entries: string, depth: number): string {
   // with a '/' appended, at a directory's own path. The whole match (no capture group) lets RE2
   // use its fast matcher; the pattern is a literal (depth is a whole number), compiled once.
   const cut = `regexp_extract(case when is_dir then path || '/' else path end, '^(?:/[^/]+){0,${depth}}/')`;
-  // Sums of 0/1 and of CASEs: cheaper per entry than FILTER clauses.
-  const aged = (from: number, to?: number) =>
-    `sum(case when age >= ${from}${to ? ` and age < ${to}` : ''} then file_bytes else 0 end)`;
-  return `select ${cut} as dir, owner, grp,
-      count(*) as entries,
-      sum(is_file::int) as files,
-      sum(is_dir::int) as dirs,
-      sum(file_bytes) as bytes,
-      sum(file_bytes * replication) as disk_bytes,
-      sum(small::int) as small_files,
-      sum(case when small then file_bytes else 0 end) as small_file_bytes,
-      sum(case when age < 30 then file_bytes else 0 end) as b0,
-      ${aged(30, 90)} as b1,
-      ${aged(90, 180)} as b2,
-      ${aged(180, 365)} as b3,
-      ${aged(365)} as b4,
-      sum(case when age is null then file_bytes else 0 end) as b_none,
-      max(case when is_file then atime end) as last_access,
-      max(case when is_file or is_dir then mtime end) as last_modified
-    from (
-      select *, case when is_file then size else 0 end as file_bytes, is_file and size < $small as small
-      from (
-        -- A symlink: not a directory, replication 0 and nothing in it (an erasure-coded file has
-        -- replication 0 too, and its size).
-        select path, is_dir, not is_dir and (replication > 0 or size > 0) as is_file, size, replication, owner, grp, mtime, atime,
-               $as_of::date - atime_date as age
-        from ${entries}
-      )
-    )
+  const bucket = `case when atime_date is null then ${NO_ATIME} ${AGE_BUCKETS.map((d, i) => `when $as_of::date - atime_date < ${d} then ${i}`).join(' ')} else ${AGE_BUCKETS.length} end`;
+  // A symlink: not a directory, replication 0 and nothing in it (an erasure-coded file has
+  // replication 0 too, and its size).
+  const kind = `case when is_dir then ${DIR} when replication > 0 or size > 0 then ${FILE} + (size < $small)::int * ${SMALL} + ${bucket} else ${SYMLINK} end`;
+  return `select ${cut} as dir, owner, grp, ${kind} as kind,
+      count(*) as n, sum(size) as bytes, sum(size * replication) as disk_bytes, max(atime) as last_access, max(mtime) as last_modified
+    from ${entries}
     group by all`;
 }
 
 /**
  * SQL: the target's rows (STORAGE_ROLLUP_COLUMNS and `_line`) from partial rollups (`parts`, a
  * relation or subquery). `toUtc(x)` turns an aggregated time of the reader's clock into UTC.
- * Parameters: $cluster, $as_of, $depth (and the partial's $small, $as_of).
+ * Parameters: $cluster, $as_of, $depth.
  */
 export function finishRollupSql(parts: string, toUtc: (x: string) => string): string {
+  const files = `kind >= ${FILE}`;
+  const small = `kind >= ${FILE + SMALL}`;
+  const aged = (b: number) => `coalesce(sum(bytes) filter (where ${files} and kind % ${SMALL} = ${b}), 0)::bigint`;
   return `select $cluster as cluster, $as_of::date as as_of, coalesce(nullif(rtrim(dir, '/'), ''), '/') as dir, $depth::integer as depth,
       owner, grp as group_name,
-      sum(files)::bigint as files, sum(dirs)::bigint as dirs, sum(bytes)::bigint as bytes, sum(disk_bytes)::bigint as disk_bytes,
-      sum(small_files)::bigint as small_files, sum(small_file_bytes)::bigint as small_file_bytes,
-      sum(b0)::bigint as bytes_read_0_30d, sum(b1)::bigint as bytes_read_30_90d, sum(b2)::bigint as bytes_read_90_180d,
-      sum(b3)::bigint as bytes_read_180_365d, sum(b4)::bigint as bytes_read_365d_plus, sum(b_none)::bigint as bytes_no_atime,
-      ${toUtc('max(last_access)')} as last_access, ${toUtc('max(last_modified)')} as last_modified,
+      coalesce(sum(n) filter (where ${files}), 0)::bigint as files,
+      coalesce(sum(n) filter (where kind = ${DIR}), 0)::bigint as dirs,
+      coalesce(sum(bytes) filter (where ${files}), 0)::bigint as bytes,
+      coalesce(sum(disk_bytes) filter (where ${files}), 0)::bigint as disk_bytes,
+      coalesce(sum(n) filter (where ${small}), 0)::bigint as small_files,
+      coalesce(sum(bytes) filter (where ${small}), 0)::bigint as small_file_bytes,
+      ${aged(0)} as bytes_read_0_30d, ${aged(1)} as bytes_read_30_90d, ${aged(2)} as bytes_read_90_180d,
+      ${aged(3)} as bytes_read_180_365d, ${aged(4)} as bytes_read_365d_plus, ${aged(NO_ATIME)} as bytes_no_atime,
+      ${toUtc(`max(last_access) filter (where ${files})`)} as last_access,
+      ${toUtc(`max(last_modified) filter (where kind <> ${SYMLINK})`)} as last_modified,
       null::bigint as _line -- a row rolls up many lines
     from ${parts}
     group by all
-    having sum(files) + sum(dirs) > 0`;
+    having count(*) filter (where kind <> ${SYMLINK}) > 0`;
 }
 
 /** The parameters `sql` names ($name), of `params`: DuckDB refuses a value for a parameter a statement does not have. */

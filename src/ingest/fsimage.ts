@@ -127,7 +127,7 @@ async function stageDelimited(
     )}`;
   await conn.run(scan, paramsOf(scan, { ...params, file: ctx.file, delim, compression: gzip ? 'gzip' : 'none' }));
   await stageBadLines(ctx, delim, columns, params);
-  const read = Number((await conn.runAndReadAll(`select coalesce(sum(entries), 0) from stg_fsimage_parts`)).getRows()[0][0]);
+  const read = Number((await conn.runAndReadAll(`select coalesce(sum(n), 0) from stg_fsimage_parts`)).getRows()[0][0]);
   const rows = finishRollupSql('stg_fsimage_parts', (x) => `cast(timezone($tz, ${x}) as timestamp)`);
   return {
     read,
