@@ -131,10 +131,10 @@ export async function runStatus(flags: { db?: string }): Promise<void> {
         );
       }
       for (const l of listings.filter((x) => x.cluster === cluster)) {
-        const what = l.source === 'fsimage' ? 'rolled-up images' : 'dates';
-        const paths = l.source === 'fsimage' ? 'directories' : l.source === 'xdmod-storage' ? 'mountpoints' : 'paths';
+        const [oneDate, manyDates] = l.source === 'fsimage' ? ['rolled-up image', 'rolled-up images'] : ['date', 'dates'];
+        const [one, many] = l.source === 'fsimage' ? ['directory', 'directories'] : l.source === 'xdmod-storage' ? ['mountpoint', 'mountpoints'] : ['path', 'paths'];
         lines.push(
-          `  ${cluster} ${l.source}: ${n(l.dates)} ${what} from ${day(l.first_date)} to ${day(l.last_date)}; the latest: ${n(l.latest_paths)} ${paths}` +
+          `  ${cluster} ${l.source}: ${plural(l.dates, oneDate, manyDates)} from ${day(l.first_date)} to ${day(l.last_date)}; the latest: ${plural(l.latest_paths, one, many)}` +
             (l.latest_bytes !== null ? `, ${bytes(l.latest_bytes)}` : '') +
             (l.latest_files !== null ? ` in ${n(l.latest_files)} files` : ''),
         );

@@ -1,4 +1,4 @@
-/** gazette status: per cluster, jobs, capacity snapshots, incidents and rejected rows. */
+/** gazette status: per cluster, jobs, capacity snapshots, storage, incidents and rejected rows. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,6 +33,37 @@ describe('gazette status', () => {
     assert.equal(lines[5], '  demo-hpc incidents: 4 (1 major, 2 minor, 1 maintenance) from 2025-07-22 to 2026-11-04');
     assert.equal(lines[6], '  demo-hpc rejected rows: 3 (incidents 3); see table rejected_rows');
     assert.equal(lines.length, 8);
+  });
+
+  it('shows NameNode snapshots and, per du, count, XDMoD and fsimage source, what the latest date holds', async () => {
+    const dir = tmpDir();
+    const db = path.join(dir, 'w.duckdb');
+    const config = path.join(dir, 'gazette.yaml');
+    fs.writeFileSync(config, 'cluster: prod\nclusters:\n  prod:\n    timezone: America/New_York\n');
+    for (const args of [
+      ['--format', 'jmx', fixture('jmx', 'namenode-jmx-full-dated-by-top-user-op-counts.json')],
+      ['--format', 'hdfs-du', fixture('hdfs-du', 'du-2026-10-05.txt')],
+      ['--format', 'fsimage', fixture('fsimage', 'fsimage-2026-09-30.tsv')],
+      ['--format', 'xdmod-storage', fixture('xdmod-storage', 'xdmod-storage-docs-example.json')],
+    ]) {
+      const r = await runCli(['ingest', '--db', db, '--config', config, ...args]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const s = await runCli(['status', '--db', db]);
+    assert.equal(s.code, 0, s.stderr);
+    assert.deepEqual(s.stdout.split('\n').slice(1), [
+      // TopUserOpCounts 2026-10-05T00:00:12-0400; CapacityTotal 52,776,558,133,248 B = 48.0 TiB, CapacityUsed 30,000,000,000,000 B
+      // = 27.3 TiB = 56.8% of it; FilesTotal 1,843,211
+      '  prod storage: 1 NameNode snapshot from 2026-10-05 04:00 to 2026-10-05 04:00 UTC; latest 48.0 TiB capacity, 27.3 TiB used (56.8%), 1,843,211 files and directories',
+      // the fsimage's 11 files sum to 3,584,280,792 B = 3.34 GiB, in 10 directories cut to depth 3
+      // (/, /user, /user/alice, /user/alice/models, /user/bob, /user/bob/empty, /data, /data/sales, /data/sales/2025, /data/sales/2026)
+      '  prod fsimage: 1 rolled-up image from 2026-09-30 to 2026-09-30; the latest: 10 directories, 3.34 GiB in 11 files',
+      // du: 1,073,741,824 + 0 + 524,288,000 + 12,345 = 1,598,042,169 B = 1.49 GiB
+      '  prod hdfs-du: 1 date from 2026-10-05 to 2026-10-05; the latest: 4 paths, 1.49 GiB',
+      // XDMoD's example: one user on /home, 100,000 B = 97.7 KiB, dt 2017-01-01T00:00:00
+      '  prod xdmod-storage: 1 date from 2017-01-01 to 2017-01-01; the latest: 1 mountpoint, 97.7 KiB',
+      '',
+    ]);
   });
 
   it('says so when there is nothing yet', async () => {

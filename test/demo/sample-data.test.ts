@@ -65,7 +65,7 @@ describe('answer key against the warehouse', () => {
     status = s.stdout;
   });
 
-  test('npm start prints what the warehouse holds: clusters, jobs per state, date range, capacity, incidents, rejects', () => {
+  test('npm start prints what the warehouse holds: clusters, jobs per state, date range, capacity, storage, incidents, rejects', () => {
     const n = (x: number) => x.toLocaleString('en-US');
     const h = answers.clusters['demo-hadoop'];
     const p = answers.clusters['demo-hpc'];
@@ -74,6 +74,9 @@ describe('answer key against the warehouse', () => {
     assert.match(status, new RegExp(`demo-hpc \\(slurm\\): ${n(p.jobs)} jobs from 2025-04-01 to 2026-11-2`));
     assert.match(status, /demo-hadoop capacity: \d+ snapshots/);
     assert.match(status, /demo-hadoop incidents: 8 \(2 critical, 3 major, 2 minor, 1 maintenance\)/);
+    assert.match(status, /demo-hadoop storage: \d+ NameNode snapshots from .*; latest [\d.]+ TiB capacity, [\d.]+ TiB used \(\d+\.\d%\)/);
+    for (const source of ['fsimage', 'hdfs-du', 'hdfs-count']) assert.match(status, new RegExp(`demo-hadoop ${source}: \\d+ `));
+    assert.match(status, /demo-hpc xdmod-storage: \d+ dates/);
     assert.match(status, new RegExp(`demo-hpc rejected rows: ${answers.planted_rejects.length}`));
   });
 
