@@ -463,17 +463,26 @@ function spawnPhase(o: Options, phase: string, entries: number): Promise<PhaseRe
   });
 }
 
-/** The fastest of `runs` runs of a phase, with the highest peak RSS of them. */
-async function best(o: Options, phase: string, entries: number, runs: number): Promise<PhaseResult> {
-  const all: PhaseResult[] = [];
-  for (let i = 0; i < runs; i++) {
-    log(`${phase}: ${fmtInt(entries)} entries${runs > 1 ? ` (run ${i + 1}/${runs})` : ''}`);
-    all.push(await spawnPhase(o, phase, entries));
-  }
+/** The fastest of a phase's runs, with the highest peak RSS of them. */
+function best(phase: string, all: PhaseResult[]): PhaseResult {
   const fastest = all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const others = fastest.othersCpuS! / fastest.seconds;
   if (others > 0.1) log(`${phase}: other processes used ${others.toFixed(2)} CPUs on average meanwhile; the timings are disturbed`);
   return { ...fastest, maxRss: Math.max(...all.map((x) => x.maxRss)), all: all.map((x) => x.seconds) };
+}
+
+/** Floor and load `runs` times, taking turns (a machine that slows down for a while slows both). */
+async function floorAndLoad(o: Options, entries: number, runs: number): Promise<{ floor: PhaseResult; load: PhaseResult }> {
+  const floors: PhaseResult[] = [];
+  const loads: PhaseResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    const nth = runs > 1 ? ` (run ${i + 1}/${runs})` : '';
+    log(`floor: bare DuckDB read of ${fmtInt(entries)} entries${nth}`);
+    floors.push(await spawnPhase(o, 'floor', entries));
+    log(`load: ${fmtInt(entries)} entries into a fresh warehouse${nth}`);
+    loads.push(await spawnPhase(o, 'load', entries));
+  }
+  return { floor: best('floor', floors), load: best('load', loads) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -555,10 +564,12 @@ async function main() {
   const listing = await ensureListing(o, o.entries);
   const smaller = o.scaling ? [...new Set([Math.ceil(o.entries / 10), Math.ceil(o.entries / 2)])].filter((n) => n < o.entries) : [];
   for (const n of smaller) await ensureListing(o, n, listing);
-  const floor = await best(o, 'floor', o.entries, o.repeat);
-  const load = await best(o, 'load', o.entries, o.repeat);
+  const { floor, load } = await floorAndLoad(o, o.entries, o.repeat);
   const scaling: PhaseResult[] = [];
-  for (const n of smaller) scaling.push(await best(o, 'load', n, 1));
+  for (const n of smaller) {
+    log(`load: ${fmtInt(n)} entries (scaling)`);
+    scaling.push(best('load', [await spawnPhase(o, 'load', n)]));
+  }
   if (scaling.length) scaling.push(load);
   process.stdout.write(report(o, listing, floor, load, scaling, (performance.now() - t0) / 1000));
 }

@@ -72,23 +72,30 @@ export function partialRollupSql(entries: string, depth: number): string {
 export function finishRollupSql(parts: string, toUtc: (x: string) => string): string {
   const files = `kind >= ${FILE}`;
   const small = `kind >= ${FILE + SMALL}`;
-  const aged = (b: number) => `coalesce(sum(bytes) filter (where ${files} and kind % ${SMALL} = ${b}), 0)::bigint`;
+  const sum = (x: string, where: string) => `sum(case when ${where} then ${x} else 0 end)::bigint`;
+  const aged = (b: number) => sum('bytes', `${files} and kind % ${SMALL} = ${b}`);
+  // Grouped by the partial's own key ('' for the root, else the cut path and a '/'), then named.
   return `select $cluster as cluster, $as_of::date as as_of, coalesce(nullif(rtrim(dir, '/'), ''), '/') as dir, $depth::integer as depth,
-      owner, grp as group_name,
-      coalesce(sum(n) filter (where ${files}), 0)::bigint as files,
-      coalesce(sum(n) filter (where kind = ${DIR}), 0)::bigint as dirs,
-      coalesce(sum(bytes) filter (where ${files}), 0)::bigint as bytes,
-      coalesce(sum(disk_bytes) filter (where ${files}), 0)::bigint as disk_bytes,
-      coalesce(sum(n) filter (where ${small}), 0)::bigint as small_files,
-      coalesce(sum(bytes) filter (where ${small}), 0)::bigint as small_file_bytes,
-      ${aged(0)} as bytes_read_0_30d, ${aged(1)} as bytes_read_30_90d, ${aged(2)} as bytes_read_90_180d,
-      ${aged(3)} as bytes_read_180_365d, ${aged(4)} as bytes_read_365d_plus, ${aged(NO_ATIME)} as bytes_no_atime,
-      ${toUtc(`max(last_access) filter (where ${files})`)} as last_access,
-      ${toUtc(`max(last_modified) filter (where kind <> ${SYMLINK})`)} as last_modified,
+      owner, grp as group_name, files, dirs, bytes, disk_bytes, small_files, small_file_bytes,
+      bytes_read_0_30d, bytes_read_30_90d, bytes_read_90_180d, bytes_read_180_365d, bytes_read_365d_plus, bytes_no_atime,
+      ${toUtc('last_access')} as last_access, ${toUtc('last_modified')} as last_modified,
       null::bigint as _line -- a row rolls up many lines
-    from ${parts}
-    group by all
-    having count(*) filter (where kind <> ${SYMLINK}) > 0`;
+    from (
+      select dir, owner, grp,
+        ${sum('n', files)} as files,
+        ${sum('n', `kind = ${DIR}`)} as dirs,
+        ${sum('bytes', files)} as bytes,
+        ${sum('disk_bytes', files)} as disk_bytes,
+        ${sum('n', small)} as small_files,
+        ${sum('bytes', small)} as small_file_bytes,
+        ${aged(0)} as bytes_read_0_30d, ${aged(1)} as bytes_read_30_90d, ${aged(2)} as bytes_read_90_180d,
+        ${aged(3)} as bytes_read_180_365d, ${aged(4)} as bytes_read_365d_plus, ${aged(NO_ATIME)} as bytes_no_atime,
+        max(case when ${files} then last_access end) as last_access,
+        max(case when kind <> ${SYMLINK} then last_modified end) as last_modified
+      from ${parts}
+      group by dir, owner, grp
+      having max(kind) > ${SYMLINK}
+    )`;
 }
 
 /** The parameters `sql` names ($name), of `params`: DuckDB refuses a value for a parameter a statement does not have. */
