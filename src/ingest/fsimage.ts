@@ -102,7 +102,6 @@ async function sniff(file: string, gzip: boolean): Promise<Layout> {
   return { kind: 'delimited', delim, columns };
 }
 
-const describeDelim = (d: string) => (d === '\t' ? 'tab' : `"${d}"`);
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 async function stageDelimited(
@@ -136,6 +135,9 @@ async function stageDelimited(
   };
 }
 
+/** The typed columns the rollup reads: a line is rejected when one of them cannot be read (the others are not looked at). */
+const CHECKED = ['Replication', 'ModificationTime', 'AccessTime', 'FileSize'];
+
 /**
  * The lines DuckDB could not read. One with more fields than the header is a path holding the
  * delimiter: put back together, it joins the rollup if its other fields fit; every other line is
@@ -144,49 +146,51 @@ async function stageDelimited(
 async function stageBadLines(ctx: StageContext, delim: string, columns: (readonly [string, string])[], params: Record<string, string | number>) {
   const { conn } = ctx;
   const n = columns.length;
-  const d = describeDelim(delim);
   await conn.run(
     `create temp table stg_fsimage_bad as
      select line, regexp_replace(any_value(csv_line), '^[\\r\\n]+|[\\r\\n]+$', '', 'g') as raw,
             bool_or(error_type = 'TOO MANY COLUMNS') as too_many,
-            list(distinct column_idx order by column_idx) filter (where error_type = 'CAST') as cast_columns,
             string_agg(distinct case when error_type not in ('CAST', 'TOO MANY COLUMNS', 'MISSING COLUMNS') then error_message end, '; ') as other
      from stg_fsimage_errors group by line`,
   );
-  // Fields by position, with a line's path put back together (more fields than the header).
-  const field = (i: number) => `f[len(f) - ${n - i}]`; // i-th column (1-based) counted from the end
-  const reason = (t: string, v: string, name: string) =>
-    t === 'VARCHAR' ? 'null' : t === 'TIMESTAMP'
-      ? `case when try_strptime(${v}, '${DELIMITED_TIME_FORMAT}') is null and ${v} <> '' then '${name} is not a time yyyy-MM-dd HH:mm (got "' || ${v} || '")' end`
-      : `case when try_cast(${v} as ${t}) is null and ${v} <> '' then '${name} is not a number (got "' || ${v} || '")' end`;
-  const fieldReasons = columns.slice(1).map(([name, t], i) => reason(t, field(i + 2), name)).join(', ');
+  // Column i (1-based) counted from the end: the same field whether or not the path held the delimiter.
+  const at = (name: string) => `f[nf - ${n - 1 - columns.findIndex(([c]) => c === name)}]`;
+  const problem = (name: string) => {
+    const [, type] = columns.find(([c]) => c === name)!;
+    const v = at(name);
+    return type === 'TIMESTAMP'
+      ? `case when ${v} <> '' and try_strptime(${v}, '${DELIMITED_TIME_FORMAT}') is null then '${name} is not a time yyyy-MM-dd HH:mm (got "' || ${v} || '")' end`
+      : `case when ${v} <> '' and try_cast(${v} as ${type}) is null then '${name} is not a number (got "' || ${v} || '")' end`;
+  };
   await conn.run(
     `create temp table stg_fsimage_split as
-     select line, raw, too_many, other, f, nf, nullif(array_to_string(field_errors, '; '), '') as field_error, field_errors[1] as first_error
-     from (select *, list_filter([${fieldReasons}], lambda x: x is not null) as field_errors
-           from (select *, string_split(raw, $delim) as f, len(string_split(raw, $delim)) as nf from stg_fsimage_bad))`,
+     select line, raw, too_many, other, f, nf, nullif(array_to_string(problems, '; '), '') as problem, problems[1] as first_problem
+     from (select *, case when nf >= ${n} then list_filter([${CHECKED.map(problem).join(', ')}], lambda x: x is not null) else [] end as problems
+           from (select *, len(f) as nf from (select *, string_split(raw, $delim) as f from stg_fsimage_bad)))`,
     { delim },
   );
-  const ts = (v: string) => `case when ${v} <> '' then strptime(${v}, '${DELIMITED_TIME_FORMAT}') end`;
+  const ts = (name: string) => `case when ${at(name)} <> '' then strptime(${at(name)}, '${DELIMITED_TIME_FORMAT}') end`;
+  const atime = ts('AccessTime');
   const repaired = `insert into stg_fsimage_parts ${partialRollupSql(
-      `(select array_to_string(f[1:nf - ${n - 1}], $delim) as path, starts_with(${field(10)}, 'd') as is_dir,
-               try_cast(${field(2)} as integer) as replication, try_cast(${field(7)} as bigint) as size,
-               ${field(11)} as owner, ${field(12)} as grp, ${ts(field(3))} as mtime,
-               case when ${ts(field(4))} >= timestamp '1971-01-01' then ${ts(field(4))} end as atime,
-               case when ${ts(field(4))} >= timestamp '1971-01-01' then ${ts(field(4))}::date end as atime_date
-        from stg_fsimage_split where too_many and field_error is null and other is null)`,
-      ctx.storage.rollupDepth,
-    )}`;
+    `(select array_to_string(f[1:nf - ${n - 1}], $delim) as path, starts_with(${at('Permission')}, 'd') as is_dir,
+             try_cast(${at('Replication')} as integer) as replication, try_cast(${at('FileSize')} as bigint) as size,
+             ${at('UserName')} as owner, ${at('GroupName')} as grp, ${ts('ModificationTime')} as mtime,
+             case when ${atime} >= timestamp '1971-01-01' then ${atime} end as atime,
+             case when ${atime} >= timestamp '1971-01-01' then ${atime}::date end as atime_date
+      from stg_fsimage_split where too_many and problem is null and other is null)`,
+    ctx.storage.rollupDepth,
+  )}`;
   await conn.run(repaired, paramsOf(repaired, { ...params, delim }));
   await conn.run(
     `create temp table stg_fsimage_rejects as
      select line, raw, case
          when other is not null then other
-         when too_many then nf || ' fields separated by ${d} where the header has ${n}, and not a path holding the delimiter (read so, ' ||
-              first_error || '): a user or group name holding it cannot be read. Write the listing again with another hdfs oiv -delimiter.'
-         when nf < ${n} then 'expected ${n} fields separated by ${d}, got ' || nf
-         else coalesce(field_error, 'unreadable line') end as reason
+         when too_many then nf || ' fields separated by ' || $sep || ' where the header has ${n}, and not a path holding the delimiter (read so, ' ||
+              first_problem || '): a user or group name holding it cannot be read. Write the listing again with another hdfs oiv -delimiter.'
+         when nf < ${n} then 'expected ${n} fields separated by ' || $sep || ', got ' || nf
+         else coalesce(problem, 'unreadable line') end as reason
      from stg_fsimage_split
-     where not (too_many and field_error is null and other is null)`,
+     where not (too_many and problem is null and other is null)`,
+    { sep: delim === '\t' ? 'tab' : `"${delim}"` },
   );
 }
