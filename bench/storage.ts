@@ -31,7 +31,7 @@ import { DuckDBInstance, version as duckdbVersionOf } from '@duckdb/node-api';
 import { openWarehouse } from '../src/warehouse/open.js';
 import { ingestFiles } from '../src/ingest/pipeline.js';
 import { DELIMITED_COLUMNS, DELIMITED_TIME_FORMAT, fsimage } from '../src/ingest/fsimage.js';
-import { loadSettings } from '../src/settings.js';
+import { DEFAULT_STORAGE, loadSettings } from '../src/settings.js';
 import { prng, type Rng } from '../src/demo/rng.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -41,6 +41,7 @@ interface Options {
   dir: string;
   entries: number;
   scaling: boolean;
+  depth: number;
   repeat: number;
   keep: boolean;
   phase?: string;
@@ -51,11 +52,12 @@ interface Options {
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** dist/bench/storage.js → the repo root. */
 const REPO = path.resolve(HERE, '..', '..');
-const USAGE = `usage: node dist/bench/storage.js [--entries N] [--scaling] [--dir DIR] [--repeat N] [--keep]
+const USAGE = `usage: node dist/bench/storage.js [--entries N] [--scaling] [--depth N] [--dir DIR] [--repeat N] [--keep]
 
   --entries N  entries (files, directories, symlinks) in the listing. Default 10000000.
   --scaling    also load listings of N/10 and N/2 entries, for peak RSS against size.
   --dir DIR    work dir for the generated listing and databases. Default <repo>/.bench
+  --depth N    the rollup depth (storage.rollup_depth) the load uses. Default 3.
   --repeat N   run the floor and the load N times each and report the fastest (peak RSS: the highest). Default 1.
   --keep       keep the benchmark warehouse (default: deleted; listings are kept).`;
 
@@ -65,7 +67,7 @@ function parseOptions(argv: string[]): Options {
     ({ values } = parseArgs({
       args: argv,
       options: {
-        dir: { type: 'string' }, entries: { type: 'string' }, repeat: { type: 'string' }, phase: { type: 'string' }, result: { type: 'string' },
+        dir: { type: 'string' }, entries: { type: 'string' }, depth: { type: 'string' }, repeat: { type: 'string' }, phase: { type: 'string' }, result: { type: 'string' },
         scaling: { type: 'boolean' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -86,6 +88,7 @@ function parseOptions(argv: string[]): Options {
     dir: values.dir ? path.resolve(values.dir) : path.join(REPO, '.bench'),
     entries: whole('entries', values.entries, 10_000_000),
     repeat: whole('repeat', values.repeat, 1),
+    depth: whole('depth', values.depth, DEFAULT_STORAGE.rollupDepth),
     scaling: values.scaling ?? false,
     keep: values.keep ?? false,
     phase: values.phase,
@@ -402,8 +405,9 @@ async function runPhase(o: Options): Promise<Omit<PhaseResult, 'maxRss' | 'cpuS'
   if (o.phase !== 'load') fail(`--phase ${o.phase}: floor or load`);
   const db = path.join(o.dir, `warehouse-fsimage-${o.entries}.duckdb`);
   rmDb(db);
-  // Built-in defaults (depth 3, 1 MiB small files), whatever gazette.yaml lies around.
-  const settings = loadSettings(undefined, path.dirname(listing.file));
+  // Built-in defaults (but --depth), whatever gazette.yaml lies around.
+  const defaults = loadSettings(undefined, path.dirname(listing.file));
+  const settings = { ...defaults, storage: { ...defaults.storage, rollupDepth: o.depth } };
   const t0 = performance.now();
   const wh = await openWarehouse(db);
   const openS = (performance.now() - t0) / 1000;
@@ -447,7 +451,7 @@ function machineCpuS(): number {
 function spawnPhase(o: Options, phase: string, entries: number): Promise<PhaseResult> {
   const resultFile = path.join(o.dir, `phase-result-${process.pid}.json`);
   fs.rmSync(resultFile, { force: true });
-  const args = ['--phase', phase, '--result', resultFile, '--dir', o.dir, '--entries', String(entries), ...(o.keep ? ['--keep'] : [])];
+  const args = ['--phase', phase, '--result', resultFile, '--dir', o.dir, '--entries', String(entries), '--depth', String(o.depth), ...(o.keep ? ['--keep'] : [])];
   const busy0 = machineCpuS();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -543,7 +547,7 @@ function report(o: Options, listing: Listing, floor: PhaseResult, load: PhaseRes
   }
   lines.push('');
   lines.push(`ratio = load s / floor s. floor: one DuckDB read_csv of the listing with the reader's column types, every column aggregated, into a fresh file database;`);
-  lines.push(`load: openWarehouse + ingestFiles (--format fsimage, rollup depth 3, small files < 1 MiB) + close on a fresh warehouse; peak RSS = maxRSS of its own process.`);
+  lines.push(`load: openWarehouse + ingestFiles (--format fsimage, rollup depth ${o.depth}, small files < 1 MiB) + close on a fresh warehouse; peak RSS = maxRSS of its own process.`);
   const loaded = load.status === 'loaded' && scaling.every((s) => s.status === 'loaded');
   lines.push(`${!loaded ? 'The load FAILED (see above): the figures mean nothing.' : ratio <= TARGET_RATIO && rss < TARGET_RSS_MB ? 'All targets met.' : 'Some targets missed (MISS).'} Total ${totalS.toFixed(0)} s.`);
   return lines.join('\n') + '\n';
