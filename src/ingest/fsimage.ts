@@ -126,7 +126,12 @@ async function stageDelimited(
     )}`;
   await conn.run(scan, paramsOf(scan, { ...params, file: ctx.file, delim, compression: gzip ? 'gzip' : 'none' }));
   await stageBadLines(ctx, delim, columns, params);
-  const read = Number((await conn.runAndReadAll(`select coalesce(sum(n), 0) from stg_fsimage_parts`)).getRows()[0][0]);
+  const [read, rejected] = (
+    await conn.runAndReadAll(`select (select coalesce(sum(n), 0) from stg_fsimage_parts), (select count(*) from stg_fsimage_rejects)`)
+  ).getRows()[0].map(Number);
+  if (read + rejected === 0) {
+    throw new FileFormatError(`the listing has its header but no entries, not even the root directory: cut short? Write it again with hdfs oiv -p Delimited.`);
+  }
   const rows = finishRollupSql('stg_fsimage_parts', (x) => `cast(timezone($tz, ${x}) as timestamp)`);
   return {
     read,

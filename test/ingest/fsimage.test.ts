@@ -318,12 +318,17 @@ describe('fsimage: files that are not listings', () => {
     assert.deepEqual(await rejects(s.db), []);
   });
 
-  it('an empty file fails', async () => {
+  it('an empty file fails, and so does a header without entries', async () => {
     const s = nySetup();
     const empty = path.join(s.dir, 'fsimage-2026-09-30.tsv');
     fs.writeFileSync(empty, '');
     const r = await ingest(s, '--format', 'fsimage', empty);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cannot be read as fsimage: the file is empty; an fsimage listing starts with the Delimited header line or <fsimage>\./);
+    const header = path.join(s.dir, 'fsimage-2026-10-01.tsv');
+    fs.writeFileSync(header, fs.readFileSync(MAIN, 'utf8').split('\n')[0] + '\n');
+    const h = await ingest(s, '--format', 'fsimage', header);
+    assert.equal(h.code, 1);
+    assert.match(h.stderr, /cannot be read as fsimage: the listing has its header but no entries, not even the root directory: cut short\?/);
   });
 });
