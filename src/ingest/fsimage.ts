@@ -54,7 +54,7 @@ type Layout = { kind: 'xml' } | { kind: 'delimited'; delim: string; columns: (re
 export const fsimage: Source = {
   format: 'fsimage',
   target: STORAGE_ROLLUPS,
-  extensions: ['.tsv', '.tsv.gz', '.txt', '.txt.gz', '.csv', '.csv.gz', '.xml', '.xml.gz', '.fsimage', '.delimited'],
+  extensions: ['.tsv', '.txt', '.csv', '.xml', '.out', '.gz'],
   /** The same image dated otherwise or rolled up another way (depth, small-file size) is another load. */
   variant(file, at, storage) {
     return `${snapshotVariant(file, at) ?? ''};depth=${storage.rollupDepth};small=${storage.smallFileBytes}`;
