@@ -60,15 +60,19 @@ export async function stageFsimageXml(ctx: StageContext, gzip: boolean, params: 
     `select id from stg_fsimage_inodes where is_dir and name = '' and reason is null order by id <> ${ROOT_INODE_ID}, id limit 1`,
   )).getRows();
   if (!root.length) throw new FileFormatError(`its INodeSection has no root directory (a DIRECTORY inode with an empty name).`);
-  // Paths from the root down; a path is built once per directory level. An inode reached twice
-  // (which HDFS never writes) counts once, at its shallowest place.
+  // Paths from the root down, a directory level at a time (each child's name looked up once,
+  // before). An inode reached twice (which HDFS never writes) counts once, at its shallowest place.
+  await conn.run(
+    `create temp table stg_fsimage_links as
+     select e.parent, e.child, coalesce(nullif(e.name, ''), i.name) as name from stg_fsimage_edges e join stg_fsimage_inodes i on i.id = e.child`,
+  );
   await conn.run(
     `create temp table stg_fsimage_tree as
      with recursive t(id, path, depth) as (
        select $root::bigint, '/', 0
        union all
-       select e.child, case when t.path = '/' then '' else t.path end || '/' || coalesce(nullif(e.name, ''), i.name), t.depth + 1
-       from t join stg_fsimage_edges e on e.parent = t.id join stg_fsimage_inodes i on i.id = e.child
+       select l.child, case when t.path = '/' then '' else t.path end || '/' || l.name, t.depth + 1
+       from t join stg_fsimage_links l on l.parent = t.id
        where t.depth < ${MAX_DEPTH}
      )
      select id, path from t qualify row_number() over (partition by id order by depth) = 1`,
@@ -109,7 +113,7 @@ async function parse(file: string, gzip: boolean, inodes: DuckDBAppender, edges:
   let text = '';
   let inode: Inode | undefined;
   let count = 0;
-    let rootName: string | undefined;
+  let rootName: string | undefined;
   /** INodeReferenceSection's refs in order: the inode each refers to and the name it gives it. */
   const refs: { id?: string; name?: string }[] = [];
   let parent: bigint | undefined;
