@@ -529,7 +529,12 @@ function report(o: Options, listing: Listing, floor: PhaseResult, load: PhaseRes
   const d = load.detail ?? {};
   lines.push(`load: ${load.seconds.toFixed(2)} s = open ${(d.open_s ?? 0).toFixed(2)} + ingestFiles ${(d.ingest_s ?? 0).toFixed(2)} + close ${(d.close_s ?? 0).toFixed(2)}; ` +
     `ingestFiles hashes the file (SHA-256) before staging it: ${(d.sha256_s ?? 0).toFixed(2)} s of it, measured apart`);
-  if (o.repeat > 1) lines.push(`runs (s): floor ${floor.all!.map((x) => x.toFixed(2)).join(', ')}; load ${load.all!.map((x) => x.toFixed(2)).join(', ')}`);
+  if (o.repeat > 1) {
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+    const [f, l] = [median(floor.all!), median(load.all!)];
+    lines.push(`runs (s): floor ${floor.all!.map((x) => x.toFixed(2)).join(', ')}; load ${load.all!.map((x) => x.toFixed(2)).join(', ')}; ` +
+      `medians: floor ${f.toFixed(2)}, load ${l.toFixed(2)}, ratio ${(l / f).toFixed(2)}`);
+  }
   if (scaling.length) {
     lines.push('');
     lines.push(table([
