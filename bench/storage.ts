@@ -6,6 +6,7 @@
  *   npm run bench:storage                          # a listing of 10,000,000 entries
  *   npm run bench:storage -- --entries 1000000     # a quick run
  *   npm run bench:storage -- --scaling             # also the load's peak RSS at N/10 and N/2 entries
+ *   npm run bench:storage -- --repeat 3 --depth 6  # fastest and median of 3; a deeper rollup
  *
  * It generates its listing (deterministic: a directory tree several levels deep, a few hundred
  * owners in a few dozen groups, files from empty to tens of GB, access times over years, a few
@@ -16,9 +17,12 @@
  *
  *   floor   one bare DuckDB statement: read_csv of the listing with the columns and types the
  *           fsimage reader uses, aggregated so every column is parsed, into a fresh database file
- *   load    openWarehouse + ingestFiles (--format fsimage) + close, into a fresh warehouse file
+ *   load    openWarehouse + ingestFiles (--format fsimage) + close, into a fresh warehouse file;
+ *           the pipeline's SHA-256 of the file is part of it (its time is also measured apart)
  *
- * Progress goes to stderr; the result table to stdout.
+ * With --repeat they take turns, so a machine that slows down for a while slows both; the CPU
+ * other processes used meanwhile is reported, since it makes the timings mean little. Progress
+ * goes to stderr; the result table to stdout.
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
