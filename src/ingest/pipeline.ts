@@ -44,6 +44,8 @@ export interface IngestOptions {
   concurrency?: number;
   /** Records per merge transaction (default BATCH_ROWS). */
   batchRows?: number;
+  /** Files at least this large are hashed while staged (default HASH_WHILE_STAGING_BYTES). */
+  hashWhileStagingBytes?: number;
   onFile?(result: FileResult): void;
   warn?(message: string): void;
 }
@@ -64,6 +66,8 @@ export type FileInput = string | { path: string; label: string };
 
 /** About one DuckDB row group: a batch this large is written straight to the file. */
 export const BATCH_ROWS = 120_000;
+/** Files at least this large are hashed while staged rather than before. */
+export const HASH_WHILE_STAGING_BYTES = 64 << 20;
 /** At most this many staged files wait for a merge: many small files would otherwise pile up tables in `stg`, and every catalog operation slows with their number. */
 export const BATCH_FILES = 48;
 
@@ -281,17 +285,26 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     const meta = await fileMeta(files[i]);
     meta.variant = opts.source.variant?.(meta.path, opts.at, opts.settings.storage);
     const runId = firstRunId + i;
-    if (!opts.reload) {
-      const prior = await findLoaded(loaded!, meta);
-      if (prior) {
-        meta.sha256 = prior.sha256;
-        const r = { status: 'skipped' as const, rowsRead: 0, rowsWritten: 0, rejects: 0, message: `already loaded (run ${prior.id}); --reload loads it again` };
-        await onMain(() => recordRun(runId, meta, started, r));
-        finish(i, meta, t0, { ...r, runId });
-        return;
-      }
+    const skip = async (prior: LoadedRun) => {
+      meta.sha256 = prior.sha256;
+      const r = { status: 'skipped' as const, rowsRead: 0, rowsWritten: 0, rejects: 0, message: `already loaded (run ${prior.id}); --reload loads it again` };
+      await onMain(() => recordRun(runId, meta, started, r));
+      finish(i, meta, t0, { ...r, runId });
+    };
+    // A loaded run of the same content: the same path, size and modification time is the same
+    // content (as make and rsync assume), so reloading a large tree reads no file again;
+    // otherwise the content hash decides.
+    const byStat = opts.reload ? undefined : loaded!.byStat.get(statKey(meta.file, meta.size, meta.mtimeMs, meta.variant));
+    if (byStat) return skip(byStat);
+    // A large file is hashed while it is staged (the hash of 1.5 GB costs a second); a small one
+    // first, so that a loaded file under a new name or modification time is not staged for nothing.
+    const hashing = sha256(meta.path).then((h) => (meta.sha256 = h));
+    hashing.catch(() => undefined); // an unreadable file: staging says why
+    if (meta.size < (opts.hashWhileStagingBytes ?? HASH_WHILE_STAGING_BYTES)) {
+      await hashing.catch(() => undefined);
+      const prior = opts.reload || meta.sha256 === undefined ? undefined : loaded!.bySha.get(shaKey(meta.sha256, meta.variant));
+      if (prior) return skip(prior);
     }
-    meta.sha256 ??= await sha256(meta.path);
     let staged: StagedFile;
     try {
       const sel = await opts.source.stage({ conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, at: opts.at, zones: opts.zones, storage: opts.settings.storage, warnOnce });
@@ -314,6 +327,12 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       await onMain(() => recordRun(runId, meta, started, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message }));
       finish(i, meta, t0, { status: 'failed', runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message });
       return;
+    }
+    await hashing.catch(() => undefined);
+    const prior = opts.reload || meta.sha256 === undefined ? undefined : loaded!.bySha.get(shaKey(meta.sha256, meta.variant));
+    if (prior) {
+      await conn.run(`drop table if exists stg.rows_${runId}; drop table if exists stg.rej_${runId}`);
+      return skip(prior);
     }
     await finishing?.check?.(conn, `stg.rows_${runId}`, meta.file, format, warnOnce);
     pending.push(staged);
@@ -370,18 +389,6 @@ async function loadedRuns(conn: DuckDBConnection, opts: IngestOptions): Promise<
     index.bySha.set(shaKey(run.sha256, r.variant as string | null), run);
   }
   return index;
-}
-
-/**
- * A loaded run of the same content. Fast path: the same path, size and modification time
- * as a loaded run is the same content (as make and rsync assume), so reloading a large
- * tree does not re-read every byte; otherwise the content hash decides.
- */
-async function findLoaded(index: LoadedIndex, meta: FileMeta): Promise<LoadedRun | undefined> {
-  const byStat = index.byStat.get(statKey(meta.file, meta.size, meta.mtimeMs, meta.variant));
-  if (byStat) return byStat;
-  meta.sha256 = await sha256(meta.path);
-  return index.bySha.get(shaKey(meta.sha256, meta.variant));
 }
 
 async function sha256(file: string): Promise<string> {

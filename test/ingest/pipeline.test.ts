@@ -4,6 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fixture, job, query, runCli, tmpDir } from '../helpers.js';
+import { ingestFiles } from '../../src/ingest/pipeline.js';
+import { sourceFor } from '../../src/ingest/sources.js';
+import { defaultSettings } from '../../src/settings.js';
+import { openWarehouse } from '../../src/warehouse/open.js';
 
 const yarn = (f: string) => fixture('yarn', f);
 const ingest = (db: string, ...args: string[]) => runCli(['ingest', '--db', db, '--format', 'yarn-apps', '--cluster', 'prod', ...args]);
@@ -27,6 +31,30 @@ describe('ingest pipeline', () => {
     assert.deepEqual(runs.map((r) => r.status), ['loaded', 'skipped']);
     assert.equal(runs[0].sha256, runs[1].sha256);
     assert.match(runs[0].sha256, /^[0-9a-f]{64}$/);
+  });
+
+  it('a large file, hashed while it is staged, is still skipped as a copy of a loaded one', async () => {
+    const dir = tmpDir();
+    const db = path.join(dir, 'w.duckdb');
+    const copy = path.join(dir, 'copy.json');
+    fs.copyFileSync(yarn('eagle__sparkcompleteapp.json'), copy);
+    const wh = await openWarehouse(db);
+    try {
+      // Every file counts as large here: hashed alongside staging, not before it.
+      const opts = { source: await sourceFor('yarn-apps'), cluster: 'prod', timezone: 'UTC', settings: defaultSettings(), hashWhileStagingBytes: 0 };
+      const [first] = await ingestFiles(wh, [yarn('eagle__sparkcompleteapp.json')], opts);
+      assert.equal(first.status, 'loaded');
+      const jobs = async () => Number((await wh.conn.runAndReadAll(`select count(*) from jobs`)).getRows()[0][0]);
+      const loaded = await jobs();
+      const [second] = await ingestFiles(wh, [copy], opts);
+      assert.deepEqual([second.status, second.message], ['skipped', 'already loaded (run 1); --reload loads it again']);
+      const runs = (await wh.conn.runAndReadAll(`select status, sha256 from ingest_runs order by id`)).getRowObjectsJS();
+      assert.deepEqual(runs.map((r) => r.status), ['loaded', 'skipped']);
+      assert.equal(runs[0].sha256, runs[1].sha256);
+      assert.equal(await jobs(), loaded);
+    } finally {
+      wh.close();
+    }
   });
 
   it('skips a copy of a loaded file (same content, other name) by its hash; --reload loads it again', async () => {
