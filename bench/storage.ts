@@ -18,7 +18,7 @@
  *   floor   one bare DuckDB statement: read_csv of the listing with the columns and types the
  *           fsimage reader uses, aggregated so every column is parsed, into a fresh database file
  *   load    openWarehouse + ingestFiles (--format fsimage) + close, into a fresh warehouse file;
- *           the pipeline's SHA-256 of the file is part of it (its time is also measured apart)
+ *           the pipeline's SHA-256 of the file, computed while it stages, is part of it (its time is also measured apart)
  *
  * With --repeat they take turns, so a machine that slows down for a while slows both; the CPU
  * other processes used meanwhile is reported, since it makes the timings mean little. Progress
@@ -440,7 +440,7 @@ async function runPhase(o: Options): Promise<Omit<PhaseResult, 'maxRss' | 'cpuS'
   const seconds = openS + ingestS + closeS;
   const timedCpuS = cpuSince(c0);
   if (r.status !== 'loaded') log(`load: ${r.status}: ${r.message}`);
-  // Not part of the measured time: how long the pipeline's SHA-256 of the file (done before staging) takes.
+  // Not part of the measured time: how long the pipeline's SHA-256 of the file (done while staging) takes on its own.
   const th = performance.now();
   const hash = crypto.createHash('sha256');
   for await (const chunk of fs.createReadStream(listing.file, { highWaterMark: 4 * MB })) hash.update(chunk as Buffer);
@@ -542,7 +542,7 @@ function report(o: Options, listing: Listing, floor: PhaseResult, load: PhaseRes
     `other processes ${((load.othersCpuS ?? NaN) / load.seconds).toFixed(2)} CPUs meanwhile (floor ${((floor.othersCpuS ?? NaN) / floor.seconds).toFixed(2)})`);
   const d = load.detail ?? {};
   lines.push(`load: ${load.seconds.toFixed(2)} s = open ${(d.open_s ?? 0).toFixed(2)} + ingestFiles ${(d.ingest_s ?? 0).toFixed(2)} + close ${(d.close_s ?? 0).toFixed(2)}; ` +
-    `ingestFiles hashes the file (SHA-256) before staging it: ${(d.sha256_s ?? 0).toFixed(2)} s of it, measured apart`);
+    `ingestFiles hashes the file (SHA-256) while staging it (${(d.sha256_s ?? 0).toFixed(2)} s on its own, measured apart)`);
   if (o.repeat > 1) {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
     const [f, l] = [median(floor.all!), median(load.all!)];
