@@ -17,6 +17,7 @@ import { STORAGE_USAGE_COLUMNS, ident } from '../warehouse/schema.js';
 import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
 import { snapshotDate, snapshotVariant } from './snapshot-time.js';
 import { STORAGE_USAGE } from './targets.js';
+import { TEXT_LINES, textLinesParams } from './text-lines.js';
 
 /** One value column of a layout. */
 export interface ShellValue {
@@ -84,11 +85,9 @@ async function stageShellLines(ctx: StageContext, cmd: ShellCommand, table: stri
   await conn.run(
     `create temp table ${lines} as
      select line, text, ${headers.length ? `case ${headers.map((h, i) => `when regexp_matches(text, '${h}') then ${i + 1}`).join(' ')} end` : 'null::integer'} as header from (
-       select row_number() over () as line, regexp_replace(column0, '\\r$', '') as text
-       from read_csv($file, columns = {'column0': 'VARCHAR'}, header = false, delim = $delim, quote = '', escape = '',
-                     auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true))
+       select * from (${TEXT_LINES}))
      where ltrim(text) <> '' ${cmd.skip ? 'and not regexp_matches(text, $skip)' : ''}`,
-    { file: ctx.file, delim: '\x1f', ...(cmd.skip ? { skip: cmd.skip } : {}) },
+    { ...textLinesParams(ctx.file), ...(cmd.skip ? { skip: cmd.skip } : {}) },
   );
   const first = async (where: string, params: Record<string, string> = {}) =>
     (await conn.runAndReadAll(`select line, text, header from ${lines} where ${where} order by line limit 1`, params)).getRows()[0];

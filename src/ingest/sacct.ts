@@ -11,6 +11,7 @@
 import { listValue } from '@duckdb/node-api';
 import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
 import { JOBS } from './targets.js';
+import { TEXT_LINES, textLinesParams } from './text-lines.js';
 
 /** xdmod-slurm-helper's `sacct --format` list, the order of a header-less dump. */
 export const XDMOD_FIELDS = [
@@ -52,11 +53,8 @@ export const sacct: Source = {
     const { conn } = ctx;
     // Each line as one text value (no field splitting by the reader), with its line number.
     await conn.run(
-      `create temp table stg_sacct_lines as
-       select row_number() over () as line, regexp_replace(column0, '\\r$', '') as text
-       from read_csv($file, columns = {'column0': 'VARCHAR'}, header = false, delim = $delim, quote = '', escape = '',
-                     auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true)`,
-      { file: ctx.file, delim: '\x1f' },
+      `create temp table stg_sacct_lines as ${TEXT_LINES}`,
+      textLinesParams(ctx.file),
     );
     // ltrim(text) <> '' finds non-blank lines far faster than trim() on every line.
     const first = (await conn.runAndReadAll(`select line, text from stg_sacct_lines where ltrim(text) <> '' order by line limit 1`)).getRows();

@@ -20,6 +20,7 @@
  */
 import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
 import { JOBS } from './targets.js';
+import { TEXT_LINES, textLinesParams } from './text-lines.js';
 
 /** The 18 fields, in order, as named in `extra` and messages. */
 export const SWF_FIELDS = [
@@ -37,11 +38,8 @@ export const swf: Source = {
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
     await conn.run(
-      `create temp table stg_swf_lines as
-       select row_number() over () as line, regexp_replace(column0, '\\r$', '') as text
-       from read_csv($file, columns = {'column0': 'VARCHAR'}, header = false, delim = $delim, quote = '', escape = '',
-                     auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true)`,
-      { file: ctx.file, delim: '\x1f' },
+      `create temp table stg_swf_lines as ${TEXT_LINES}`,
+      textLinesParams(ctx.file),
     );
     const header = (await conn.runAndReadAll(`select text from stg_swf_lines where starts_with(ltrim(text), ';') order by line`)).getRows().map((r) => String(r[0]));
     const fields = new Map<string, string>();
