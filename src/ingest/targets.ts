@@ -11,11 +11,13 @@
  *   storage_snapshots   unique on (cluster, taken_at); a later load of the same moment wins.
  *   storage_usage       unique on (cluster, source, filesystem, path, owner, as_of); a later load wins.
  *   storage_rollups     an fsimage's rollup replaces every row of its (cluster, as_of).
+ *   app_details         unique on (cluster, job_id); an ended record beats a running one, then the
+ *                       later end. A job no other source has gets a `jobs` row from its detail.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Settings } from '../settings.js';
 import {
-  CAPACITY_COLUMNS, INCIDENT_COLUMNS, JOB_COLUMN_NAMES, STORAGE_ROLLUP_COLUMNS, STORAGE_SNAPSHOT_COLUMNS, STORAGE_USAGE_COLUMNS,
+  APP_DETAIL_COLUMNS, CAPACITY_COLUMNS, INCIDENT_COLUMNS, JOB_COLUMN_NAMES, STORAGE_ROLLUP_COLUMNS, STORAGE_SNAPSHOT_COLUMNS, STORAGE_USAGE_COLUMNS,
 } from '../warehouse/schema.js';
 import { buildJobKeySql, checkJobKeyRules } from './job-key.js';
 
@@ -67,11 +69,18 @@ export interface Target {
   written: string;
   identity: KeyIdentity | FileIdentity | GroupIdentity;
   prepare?(conn: DuckDBConnection, settings: Settings): Promise<Finish>;
+  /** After a batch's rows are written (same transaction): what else they change (app_details: jobs rows). */
+  afterMerge?(conn: DuckDBConnection, runIds: { lo: number; hi: number }): Promise<void>;
 }
 
-/** A job record's stage: pending, running, ended. */
+/** Sources of `jobs` rows made from a framework's history (app_details) where no other source has the job. */
+export const DERIVED_JOB_SOURCES = ['spark', 'mapreduce'] as const;
+/**
+ * A job record's stage: pending, running, ended — after whether it is a scheduler's own record:
+ * a row derived from a framework's history gives way to any record from the RM, Slurm or a file.
+ */
 const rank = (t: string) =>
-  `(case ${t}.state when 'PENDING' then 0 when 'UNKNOWN' then 0 when 'RUNNING' then 1 else 2 end)`;
+  `(case when ${t}.source in (${DERIVED_JOB_SOURCES.map((x) => `'${x}'`).join(', ')}) then 0 else 3 end + case ${t}.state when 'PENDING' then 0 when 'UNKNOWN' then 0 when 'RUNNING' then 1 else 2 end)`;
 /** The moment a job record describes. */
 const observed = (t: string) =>
   `coalesce(${t}.end_time, ${t}.start_time + to_microseconds(cast(coalesce(${t}.elapsed_s, 0) * 1e6 as bigint)), ${t}.start_time, ${t}.submit_time, timestamp '-infinity')`;
@@ -148,4 +157,39 @@ export const STORAGE_ROLLUPS: Target = {
   readNoun: 'entries',
   written: 'rollup rows written',
   identity: { by: 'group', group: ['cluster', 'as_of'] },
+};
+
+/** The outcome's stage, for app_details: running or not known, ended. */
+const outcomeRank = (t: string) => `(case ${t}.outcome when 'RUNNING' then 0 when 'UNKNOWN' then 0 else 1 end)`;
+
+export const APP_DETAILS: Target = {
+  table: 'app_details',
+  columns: APP_DETAIL_COLUMNS.map(([n]) => n),
+  noun: 'applications',
+  written: 'new or newer',
+  identity: {
+    by: 'key',
+    key: ['cluster', 'job_id'],
+    newestFirst: `${outcomeRank('s')} desc, coalesce(s.end_time, s.start_time, timestamp '-infinity') desc, s.ingest_run_id desc, s._line desc`,
+    beats: (d, t) =>
+      `(${outcomeRank(d)} > ${outcomeRank(t)} or (${outcomeRank(d)} = ${outcomeRank(t)} and coalesce(${d}.end_time, ${d}.start_time, timestamp '-infinity') >= coalesce(${t}.end_time, ${t}.start_time, timestamp '-infinity')))`,
+  },
+  /**
+   * The batch's applications as `jobs` rows where the warehouse has no record of the job from a
+   * scheduler (or only one derived from an earlier detail, which this one replaces).
+   */
+  async afterMerge(conn, { lo, hi }) {
+    const derived = DERIVED_JOB_SOURCES.map((x) => `'${x}'`).join(', ');
+    const batch = `select * from app_details where ingest_run_id between ${lo} and ${hi}`;
+    await conn.run(`delete from jobs j using (${batch}) d where j.cluster = d.cluster and j.job_id = d.job_id and j.source in (${derived})`);
+    await conn.run(
+      `insert into jobs (cluster, job_id, source, name, job_key, "user", queue, app_type, state, raw_state, start_time, end_time, elapsed_s,
+                         total_cpu_s, diagnostics, extra, ingest_run_id)
+       select d.cluster, d.job_id, lower(d.framework), d.name, null, d.user, d.queue, d.framework, d.outcome, d.outcome, d.start_time, d.end_time,
+              epoch(d.end_time - d.start_time), d.cpu_time_s, d.failure_reason,
+              json_object('from', 'app_details', 'app_id', d.app_id, 'detail_source', d.source), d.ingest_run_id
+       from (${batch}) d
+       where not exists (select 1 from jobs j where j.cluster = d.cluster and j.job_id = d.job_id)`,
+    );
+  },
 };

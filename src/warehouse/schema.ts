@@ -152,6 +152,68 @@ export const STORAGE_ROLLUP_COLUMNS = [
   ['last_modified', 'timestamp'],          // newest modification time (UTC)
 ] as const;
 
+/**
+ * What a framework's own history (Spark event logs or History Server, MapReduce .jhist or
+ * JobHistory server) says about one application beyond the RM's record, unique on (cluster,
+ * job_id). `job_id` is the YARN application id where there is one (Spark's app id on YARN;
+ * job_1329348432655_0001 → application_1329348432655_0001), so the detail joins the RM's job;
+ * else the framework's own id. A job the warehouse has from no other source gets a `jobs` row
+ * from its detail (source 'spark' or 'mapreduce'), which any other source's record replaces.
+ * Sums are over all tasks of all attempts; a figure the source does not give is null.
+ */
+export const APP_DETAIL_COLUMNS = [
+  ['cluster', 'varchar not null'],
+  ['job_id', 'varchar not null'],
+  ['source', 'varchar not null'],             // spark-events | spark-history | jhist | mr-history
+  ['framework', 'varchar not null'],          // SPARK | MAPREDUCE
+  ['app_id', 'varchar'],                      // the framework's own id (local-1422981759269, job_1329348432655_0001)
+  ['attempt_id', 'varchar'],
+  ['name', 'varchar'],
+  ['user', 'varchar'],
+  ['queue', 'varchar'],
+  ['start_time', 'timestamp'],                // UTC
+  ['end_time', 'timestamp'],                  // null: never logged its end (running or crashed)
+  ['outcome', 'varchar not null'],            // SUCCEEDED | FAILED | KILLED | RUNNING | UNKNOWN
+  ['failure_reason', 'varchar'],              // the failed jobs'/stages'/tasks' reasons, first ones
+  ['executors', 'bigint'],                    // Spark: executors added; MapReduce: task containers launched
+  ['executors_removed', 'bigint'],
+  ['executor_cores', 'double'],               // per executor (Spark)
+  ['executor_memory_mb', 'double'],           // per executor, heap (Spark: spark.executor.memory)
+  ['map_memory_mb', 'double'],                // MapReduce: mapreduce.map.memory.mb (the container asked for)
+  ['reduce_memory_mb', 'double'],             // MapReduce: mapreduce.reduce.memory.mb
+  ['jobs', 'bigint'],                         // Spark jobs
+  ['failed_jobs', 'bigint'],
+  ['stages', 'bigint'],                       // Spark stages (attempts); MapReduce: 1 or 2 (map, reduce)
+  ['failed_stages', 'bigint'],
+  ['tasks', 'bigint'],                        // task attempts
+  ['failed_tasks', 'bigint'],
+  ['killed_tasks', 'bigint'],
+  ['maps', 'bigint'],                         // MapReduce
+  ['failed_maps', 'bigint'],
+  ['killed_maps', 'bigint'],
+  ['reduces', 'bigint'],
+  ['failed_reduces', 'bigint'],
+  ['killed_reduces', 'bigint'],
+  ['task_time_s', 'double'],                  // Spark: executorRunTime summed; MapReduce: MILLIS_MAPS + MILLIS_REDUCES
+  ['cpu_time_s', 'double'],                   // Spark: executorCpuTime; MapReduce: CPU_MILLISECONDS
+  ['gc_time_s', 'double'],                    // Spark: jvmGcTime; MapReduce: GC_TIME_MILLIS
+  ['input_bytes', 'bigint'],                  // Spark: bytesRead; MapReduce: HDFS_BYTES_READ
+  ['output_bytes', 'bigint'],                 // Spark: bytesWritten; MapReduce: HDFS_BYTES_WRITTEN
+  ['shuffle_read_bytes', 'bigint'],           // Spark: remote + local; MapReduce: REDUCE_SHUFFLE_BYTES
+  ['shuffle_write_bytes', 'bigint'],          // Spark: shuffle bytes written; MapReduce: MAP_OUTPUT_MATERIALIZED_BYTES
+  ['spill_memory_bytes', 'bigint'],           // Spark: memoryBytesSpilled
+  ['spill_disk_bytes', 'bigint'],             // Spark: diskBytesSpilled; MapReduce: FILE_BYTES_WRITTEN beyond the map output
+  ['spilled_records', 'bigint'],              // MapReduce: SPILLED_RECORDS
+  ['output_records', 'bigint'],               // MapReduce: MAP_OUTPUT_RECORDS (for spill ratio)
+  ['peak_execution_memory_bytes', 'bigint'],  // Spark: the largest task peakExecutionMemory
+  ['physical_memory_bytes', 'bigint'],        // MapReduce: PHYSICAL_MEMORY_BYTES (sum over tasks)
+  ['task_time_max_s', 'double'],              // the longest task
+  ['task_time_median_s', 'double'],           // the median task (skew: max over median, per stage in stage_list)
+  ['stage_list', 'json'],                     // per stage (MapReduce: map, reduce): id, attempt, name, status, tasks, failed_tasks, duration_s, task_time_{min,median,max}_s, gc_time_s, shuffle/spill/input/output bytes, failure_reason
+  ['counters', 'json'],                       // MapReduce counters by group; Spark: the accumulables kept
+  ['extra', 'json'],
+] as const;
+
 /** Incident severities, most severe first. */
 export const INCIDENT_SEVERITIES = ['critical', 'major', 'minor', 'maintenance'] as const;
 
@@ -246,6 +308,16 @@ export const MIGRATIONS: Migration[] = [
         ingest_run_id bigint
       )`,
     ),
+  },
+  {
+    version: 4,
+    description: 'app_details (Spark and MapReduce history, per application)',
+    statements: [
+      `create table app_details (
+        ${APP_DETAIL_COLUMNS.map(([n, t]) => `${ident(n)} ${t}`).join(',\n        ')},
+        ingest_run_id bigint
+      )`,
+    ],
   },
 ];
 

@@ -55,10 +55,10 @@ describe('warehouse', () => {
     );
     (await openWarehouse(db)).close();
     const [v] = await query<{ value: string }>(db, `select value from gazette_meta where key = 'schema_version'`);
-    assert.equal(v.value, '3');
+    assert.equal(v.value, '4');
     const tables = await query<{ table_name: string }>(db, `select table_name from information_schema.tables where table_schema = 'main' order by 1`);
     assert.deepEqual(tables.map((t) => t.table_name), [
-      'capacity_snapshots', 'gazette_meta', 'incidents', 'ingest_marks', 'ingest_runs', 'jobs', 'rejected_rows', 'storage_rollups', 'storage_snapshots', 'storage_usage',
+      'app_details', 'capacity_snapshots', 'gazette_meta', 'incidents', 'ingest_marks', 'ingest_runs', 'jobs', 'rejected_rows', 'storage_rollups', 'storage_snapshots', 'storage_usage',
     ]);
     const cols = async (t: string) =>
       (await query<{ column_name: string }>(db, `select column_name from information_schema.columns where table_name = $t order by ordinal_position`, { t })).map((c) => c.column_name);
