@@ -14,6 +14,7 @@ const loaders: Record<string, () => Promise<Source>> = {
   'hdfs-count': async () => (await import('./hdfs-count.js')).hdfsCount,
   fsimage: async () => (await import('./fsimage.js')).fsimage,
   'xdmod-storage': async () => (await import('./xdmod-storage.js')).xdmodStorage,
+  'spark-events': async () => (await import('./spark-events.js')).sparkEvents,
 };
 
 export const FORMATS = Object.keys(loaders);

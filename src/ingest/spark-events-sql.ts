@@ -1,0 +1,200 @@
+/**
+ * The SELECT that maps one Spark event log's events (`stg_spark_ev`: line, j, event, short —
+ * made by spark-events.ts) into its one `app_details` row. Parameters: $cluster, $in_progress
+ * (the file is named `….inprogress`), $known (the known event types, a JSON list of names).
+ * spark-events.ts says which event and field each figure comes from, and the outcome rule.
+ */
+
+/** A JSON path of keys (Spark's keys have spaces: `$."Task Metrics"."JVM GC Time"`). */
+const p = (...keys: string[]) => `'$.${keys.map((k) => `"${k}"`).join('.')}'`;
+/** A field of the event as text / number. */
+const s = (...keys: string[]) => `json_extract_string(j, ${p(...keys)})`;
+const n = (...keys: string[]) => `try_cast(${s(...keys)} as double)`;
+
+/** TaskEnd fields, extracted with one parse per event. */
+const TASK_FIELDS: Record<string, string[]> = {
+  stage_id: ['Stage ID'],
+  attempt: ['Stage Attempt ID'],
+  reason: ['Task End Reason', 'Reason'],
+  exc_class: ['Task End Reason', 'Class Name'],
+  exc_desc: ['Task End Reason', 'Description'],
+  exc_message: ['Task End Reason', 'Message'],
+  loss_reason: ['Task End Reason', 'Loss Reason'],
+  has_metrics: ['Task Metrics', 'Executor Run Time'],
+  run_ms: ['Task Metrics', 'Executor Run Time'],
+  cpu_ns: ['Task Metrics', 'Executor CPU Time'],
+  gc_ms: ['Task Metrics', 'JVM GC Time'],
+  input_bytes: ['Task Metrics', 'Input Metrics', 'Bytes Read'],
+  output_bytes: ['Task Metrics', 'Output Metrics', 'Bytes Written'],
+  shuffle_remote: ['Task Metrics', 'Shuffle Read Metrics', 'Remote Bytes Read'],
+  shuffle_local: ['Task Metrics', 'Shuffle Read Metrics', 'Local Bytes Read'],
+  shuffle_write: ['Task Metrics', 'Shuffle Write Metrics', 'Shuffle Bytes Written'],
+  spill_memory: ['Task Metrics', 'Memory Bytes Spilled'],
+  spill_disk: ['Task Metrics', 'Disk Bytes Spilled'],
+  peak: ['Task Metrics', 'Peak Execution Memory'],
+};
+const TASK_KEYS = Object.keys(TASK_FIELDS);
+const tf = (k: string) => `f[${TASK_KEYS.indexOf(k) + 1}]`;
+const tn = (k: string) => `try_cast(${tf(k)} as double)`;
+
+/** The first line of a message, trimmed. */
+const firstLine = (x: string) => `nullif(trim(split_part(${x}, chr(10), 1)), '')`;
+/** Up to three distinct first lines, in log order, joined. */
+const firstThree = (x: string, cond: string) => {
+  const all = `list(${x} order by line) filter (${cond})`;
+  return `nullif(array_to_string(list_filter(${all}, (r, i) -> list_position(${all}, r) = i)[1:3], '; '), '')`;
+};
+/** Megabytes from a JVM memory size ("4g", "512m", "2G", "1024" = MB as spark.executor.memory reads it). */
+const MEMORY_RE = `'^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([a-zA-Z]*)\\s*$'`;
+const memoryMb = (x: string) => `try_cast(regexp_extract(${x}, ${MEMORY_RE}, 1) as double)
+    * case lower(coalesce(nullif(regexp_extract(${x}, ${MEMORY_RE}, 2), ''), 'm'))
+        when 'k' then 1.0 / 1024 when 'kb' then 1.0 / 1024 when 'm' then 1 when 'mb' then 1
+        when 'g' then 1024 when 'gb' then 1024 when 't' then 1048576 when 'tb' then 1048576 end`;
+
+export const SPARK_APP_SQL = `
+with app as (
+  select line, ${s('App ID')} as app_id, ${s('App Attempt ID')} as attempt_id, ${s('App Name')} as name, ${s('User')} as "user",
+         ${n('Timestamp')} as start_ms
+  from stg_spark_ev where short = 'SparkListenerApplicationStart' order by line limit 1
+), app_end as (
+  select max(${n('Timestamp')}) as end_ms, arg_max(try_cast(${s('ExitCode')} as bigint), line) as exit_code, count(*) as n
+  from stg_spark_ev where short = 'SparkListenerApplicationEnd'
+), env as (
+  select arg_max(${s('Spark Properties', 'spark.yarn.queue')}, line) filter (${s('Spark Properties', 'spark.yarn.queue')} is not null) as queue,
+         arg_max(${s('Spark Properties', 'spark.executor.memory')}, line) filter (${s('Spark Properties', 'spark.executor.memory')} is not null) as executor_memory,
+         arg_max(${s('Spark Properties', 'spark.master')}, line) filter (${s('Spark Properties', 'spark.master')} is not null) as master
+  from stg_spark_ev where short = 'SparkListenerEnvironmentUpdate'
+), log_start as (
+  select min(${s('Spark Version')}) as spark_version from stg_spark_ev where short = 'SparkListenerLogStart'
+), execs as (
+  select count(distinct ${s('Executor ID')}) filter (short = 'SparkListenerExecutorAdded') as added,
+         count(distinct ${s('Executor ID')}) filter (short = 'SparkListenerExecutorRemoved') as removed,
+         avg(${n('Executor Info', 'Total Cores')}) filter (short = 'SparkListenerExecutorAdded') as cores
+  from stg_spark_ev where short in ('SparkListenerExecutorAdded', 'SparkListenerExecutorRemoved')
+), jobs as (
+  select count(*) filter (short = 'SparkListenerJobStart') as started,
+         count(*) filter (short = 'SparkListenerJobEnd' and ${s('Job Result', 'Result')} = 'JobFailed') as failed,
+         arg_max(${s('Job Result', 'Result')}, line) filter (short = 'SparkListenerJobEnd') as last_result,
+         ${firstThree(firstLine(s('Job Result', 'Exception', 'Message')), `short = 'SparkListenerJobEnd' and ${s('Job Result', 'Result')} = 'JobFailed'`)} as reasons
+  from stg_spark_ev where short in ('SparkListenerJobStart', 'SparkListenerJobEnd')
+), task_raw as (
+  select line, json_extract_string(j, [${TASK_KEYS.map((k) => p(...TASK_FIELDS[k])).join(', ')}]) as f,
+         list_filter(from_json(j -> '$."Task Info"."Accumulables"', '[{"Name":"VARCHAR","Update":"VARCHAR"}]'),
+                     a -> a.Name in ('internal.metrics.peakExecutionMemory', 'peakExecutionMemory'))[1].Update as peak_accumulable
+  from stg_spark_ev where short = 'SparkListenerTaskEnd'
+), tasks as (
+  select line, try_cast(${tf('stage_id')} as bigint) as stage_id, coalesce(try_cast(${tf('attempt')} as bigint), 0) as attempt,
+         ${tf('reason')} as reason,
+         case when ${tf('reason')} = 'Success' then 'done' when ${tf('reason')} in ('TaskKilled', 'TaskCommitDenied') then 'killed' else 'failed' end as ended,
+         case when ${tf('reason')} not in ('Success', 'TaskKilled', 'TaskCommitDenied') then ${firstLine(`coalesce(${tf('exc_class')} || ': ' || ${tf('exc_desc')}, ${tf('exc_message')}, ${tf('loss_reason')}, ${tf('reason')})`)} end as failure,
+         ${tf('has_metrics')} is not null and ${tf('reason')} is distinct from 'Resubmitted' as counted,
+         ${tn('run_ms')} as run_ms, ${tn('cpu_ns')} as cpu_ns, ${tn('gc_ms')} as gc_ms,
+         ${tn('input_bytes')} as input_bytes, ${tn('output_bytes')} as output_bytes,
+         case when ${tf('shuffle_remote')} is not null or ${tf('shuffle_local')} is not null
+              then coalesce(${tn('shuffle_remote')}, 0) + coalesce(${tn('shuffle_local')}, 0) end as shuffle_read,
+         ${tn('shuffle_write')} as shuffle_write, ${tn('spill_memory')} as spill_memory, ${tn('spill_disk')} as spill_disk,
+         coalesce(${tn('peak')}, try_cast(peak_accumulable as double)) as peak
+  from task_raw
+), stage_events as (
+  select line, short = 'SparkListenerStageCompleted' as completed,
+         try_cast(${s('Stage Info', 'Stage ID')} as bigint) as stage_id, coalesce(try_cast(${s('Stage Info', 'Stage Attempt ID')} as bigint), 0) as attempt,
+         ${s('Stage Info', 'Stage Name')} as name, ${n('Stage Info', 'Submission Time')} as submitted_ms, ${n('Stage Info', 'Completion Time')} as completed_ms,
+         ${s('Stage Info', 'Failure Reason')} as failure
+  from stg_spark_ev where short in ('SparkListenerStageSubmitted', 'SparkListenerStageCompleted')
+), stage_attempts as (
+  select stage_id, attempt, min(line) as line, arg_max(name, line) as name, bool_or(completed) as completed,
+         max(submitted_ms) as submitted_ms, max(completed_ms) as completed_ms,
+         arg_max(${firstLine('failure')}, line) filter (completed) as failure
+  from stage_events group by stage_id, attempt
+), stage_tasks as (
+  select stage_id, attempt, count(*) as tasks, count(*) filter (ended = 'failed') as failed_tasks,
+         min(run_ms) filter (counted) / 1000 as t_min, median(run_ms) filter (counted) / 1000 as t_median, max(run_ms) filter (counted) / 1000 as t_max,
+         sum(gc_ms) filter (counted) / 1000 as gc_s, sum(shuffle_read) filter (counted) as shuffle_read, sum(shuffle_write) filter (counted) as shuffle_write,
+         sum(spill_memory) filter (counted) as spill_memory, sum(spill_disk) filter (counted) as spill_disk,
+         sum(input_bytes) filter (counted) as input_bytes, sum(output_bytes) filter (counted) as output_bytes
+  from tasks group by stage_id, attempt
+), stages as (
+  select a.stage_id, a.attempt, a.line, a.failure,
+         case when a.failure is not null then 'FAILED' when a.completed then 'COMPLETE' else 'ACTIVE' end as status,
+         struct_pack(stage_id := a.stage_id, attempt := a.attempt, name := a.name,
+                     status := case when a.failure is not null then 'FAILED' when a.completed then 'COMPLETE' else 'ACTIVE' end,
+                     tasks := coalesce(t.tasks, 0), failed_tasks := coalesce(t.failed_tasks, 0),
+                     duration_s := (a.completed_ms - a.submitted_ms) / 1000, task_time_min_s := t.t_min, task_time_median_s := t.t_median,
+                     task_time_max_s := t.t_max, gc_time_s := t.gc_s, shuffle_read_bytes := t.shuffle_read::bigint,
+                     shuffle_write_bytes := t.shuffle_write::bigint, spill_memory_bytes := t.spill_memory::bigint,
+                     spill_disk_bytes := t.spill_disk::bigint, input_bytes := t.input_bytes::bigint, output_bytes := t.output_bytes::bigint,
+                     failure_reason := a.failure) as entry
+  from stage_attempts a left join stage_tasks t using (stage_id, attempt)
+), stage_sum as (
+  select count(*) as n, count(*) filter (status = 'FAILED') as failed,
+         ${firstThree('failure', 'failure is not null')} as reasons,
+         to_json(list(entry order by stage_id, attempt)) as list
+  from stages
+), task_sum as (
+  select count(*) as n, count(*) filter (ended = 'failed') as failed, count(*) filter (ended = 'killed') as killed,
+         ${firstThree('failure', 'failure is not null')} as reasons,
+         sum(run_ms) filter (counted) / 1000 as run_s, sum(cpu_ns) filter (counted) / 1e9 as cpu_s, sum(gc_ms) filter (counted) / 1000 as gc_s,
+         sum(input_bytes) filter (counted) as input_bytes, sum(output_bytes) filter (counted) as output_bytes,
+         sum(shuffle_read) filter (counted) as shuffle_read, sum(shuffle_write) filter (counted) as shuffle_write,
+         sum(spill_memory) filter (counted) as spill_memory, sum(spill_disk) filter (counted) as spill_disk,
+         max(peak) filter (counted) as peak, max(run_ms) filter (counted) / 1000 as t_max, median(run_ms) filter (counted) / 1000 as t_median
+  from tasks
+), unknown as (
+  select json_group_object(event, n) as counts from (
+    select event, count(*) as n from stg_spark_ev where short not in (select unnest($known::varchar[])) group by event)
+), all_events as (
+  select count(*) as n from stg_spark_ev
+)
+select
+  $cluster as cluster,
+  app.app_id as job_id,
+  'spark-events' as source,
+  'SPARK' as framework,
+  app.app_id,
+  app.attempt_id,
+  app.name,
+  app."user",
+  env.queue,
+  make_timestamp(cast(app.start_ms * 1000 as bigint)) as start_time,
+  make_timestamp(cast(app_end.end_ms * 1000 as bigint)) as end_time,
+  case when app_end.n = 0 then case when $in_progress then 'RUNNING' else 'UNKNOWN' end
+       when app_end.exit_code is not null then case when app_end.exit_code = 0 then 'SUCCEEDED' else 'FAILED' end
+       when jobs.last_result = 'JobFailed' then 'FAILED'
+       else 'SUCCEEDED' end as outcome,
+  coalesce(jobs.reasons, stage_sum.reasons, task_sum.reasons) as failure_reason,
+  execs.added as executors,
+  execs.removed as executors_removed,
+  execs.cores as executor_cores,
+  ${memoryMb('env.executor_memory')} as executor_memory_mb,
+  null::double as map_memory_mb,
+  null::double as reduce_memory_mb,
+  jobs.started as jobs,
+  jobs.failed as failed_jobs,
+  stage_sum.n as stages,
+  stage_sum.failed as failed_stages,
+  task_sum.n as tasks,
+  task_sum.failed as failed_tasks,
+  task_sum.killed as killed_tasks,
+  null::bigint as maps, null::bigint as failed_maps, null::bigint as killed_maps,
+  null::bigint as reduces, null::bigint as failed_reduces, null::bigint as killed_reduces,
+  task_sum.run_s as task_time_s,
+  task_sum.cpu_s as cpu_time_s,
+  task_sum.gc_s as gc_time_s,
+  task_sum.input_bytes::bigint as input_bytes,
+  task_sum.output_bytes::bigint as output_bytes,
+  task_sum.shuffle_read::bigint as shuffle_read_bytes,
+  task_sum.shuffle_write::bigint as shuffle_write_bytes,
+  task_sum.spill_memory::bigint as spill_memory_bytes,
+  task_sum.spill_disk::bigint as spill_disk_bytes,
+  null::bigint as spilled_records,
+  null::bigint as output_records,
+  task_sum.peak::bigint as peak_execution_memory_bytes,
+  null::bigint as physical_memory_bytes,
+  task_sum.t_max as task_time_max_s,
+  task_sum.t_median as task_time_median_s,
+  coalesce(stage_sum.list, '[]')::json as stage_list,
+  null::json as counters,
+  json_object('spark_version', log_start.spark_version, 'master', env.master, 'executor_memory', env.executor_memory,
+              'events', all_events.n, 'unknown_events', unknown.counts) as extra,
+  app.line as _line
+from app, app_end, env, log_start, execs, jobs, stage_sum, task_sum, unknown, all_events`;

@@ -1,0 +1,153 @@
+/**
+ * Spark event logs: one file per application (the file Spark's `spark.eventLog.dir` holds,
+ * named for the app id: `local-1422981759269`, `app-20161115172038-0000`,
+ * `application_1516285256255_0012`, `….inprogress` while it runs), newline-delimited
+ * SparkListener events, one JSON object a line — plain, `.gz` or `.zstd`/`.zst`. Spark's own
+ * `.lz4`, `.lzf` and `.snappy` codecs are not read by DuckDB: such a file fails, saying so.
+ * One row of `app_details` per file.
+ *
+ * DuckDB reads the lines (no field splitting), checks each is JSON and parses it; a line that
+ * is not JSON, or has no "Event", is a reject with its number (a log cut off mid-write ends in
+ * one). Events of a type this module does not know are kept — counted in `extra.unknown_events`
+ * — and warned about once per type.
+ *
+ * Where the figures come from (Spark 1.2–3.x logs; a field a version lacks is null, not 0):
+ *   id, name, user, attempt   SparkListenerApplicationStart "App ID", "App Name", "User", "App Attempt ID";
+ *                             `job_id` = "App ID" (on YARN that is the YARN application id)
+ *   start, end                ApplicationStart / ApplicationEnd "Timestamp" (epoch ms, UTC)
+ *   queue, executor memory    EnvironmentUpdate "Spark Properties": spark.yarn.queue, spark.executor.memory
+ *   executors                 ExecutorAdded (distinct "Executor ID"; "Executor Info"."Total Cores"),
+ *                             ExecutorRemoved; a local-mode app has none (its driver runs the tasks)
+ *   tasks                     TaskEnd, one per task attempt: "Task End Reason"."Reason" Success is
+ *                             done, TaskKilled/TaskCommitDenied killed, anything else (ExceptionFailure,
+ *                             FetchFailed, ExecutorLostFailure, Resubmitted…) failed — as the History
+ *                             Server counts them
+ *   task figures              TaskEnd "Task Metrics": Executor Run Time (ms), Executor CPU Time (ns,
+ *                             Spark ≥ 2.1), JVM GC Time, Input Metrics.Bytes Read, Output Metrics.Bytes
+ *                             Written, Shuffle Read Metrics.Remote + Local Bytes Read (1.x logs have
+ *                             Remote only), Shuffle Write Metrics.Shuffle Bytes Written, Memory/Disk
+ *                             Bytes Spilled, Peak Execution Memory (≥ 3.0; before, the task's
+ *                             internal.metrics.peakExecutionMemory accumulable). A Resubmitted task end
+ *                             repeats an earlier successful attempt's metrics: it is counted as a
+ *                             failed attempt but its metrics are not added again.
+ *   jobs, stages              JobStart / JobEnd ("Job Result"."Result" JobFailed, its "Exception"
+ *                             message); stage attempts submitted or completed (StageCompleted "Stage
+ *                             Info" with a "Failure Reason" is FAILED, without COMPLETE; submitted only
+ *                             is ACTIVE)
+ *
+ * Outcome: no ApplicationEnd → RUNNING if the file is named `….inprogress` (Spark renames the log
+ * when the app stops), else UNKNOWN (running or crashed: the log cannot tell); ApplicationEnd with
+ * an "ExitCode" (Spark ≥ 3.5) → SUCCEEDED if 0, else FAILED; otherwise FAILED when the last job to
+ * end ended JobFailed (a driver that dies of a failed job, or a job cut off by the stop), else
+ * SUCCEEDED — an interactive shell whose earlier job failed but which went on is SUCCEEDED, with
+ * the failure in failed_jobs and failure_reason. failure_reason is the first line of the first
+ * failed jobs' messages (up to three), else of the failed stages', else of the failed tasks'.
+ */
+import path from 'node:path';
+import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
+import { APP_DETAILS } from './targets.js';
+import { SPARK_APP_SQL } from './spark-events-sql.js';
+
+/** Event types Spark (core, SQL, streaming, thrift server) writes, by their name after the last dot. */
+const KNOWN_EVENTS = [
+  'SparkListenerLogStart', 'SparkListenerApplicationStart', 'SparkListenerApplicationEnd', 'SparkListenerEnvironmentUpdate',
+  'SparkListenerBlockManagerAdded', 'SparkListenerBlockManagerRemoved', 'SparkListenerExecutorAdded', 'SparkListenerExecutorRemoved',
+  'SparkListenerExecutorMetricsUpdate', 'SparkListenerStageExecutorMetrics', 'SparkListenerJobStart', 'SparkListenerJobEnd',
+  'SparkListenerStageSubmitted', 'SparkListenerStageCompleted', 'SparkListenerTaskStart', 'SparkListenerTaskGettingResult',
+  'SparkListenerTaskEnd', 'SparkListenerUnpersistRDD', 'SparkListenerBlockUpdated', 'SparkListenerResourceProfileAdded',
+  'SparkListenerSpeculativeTaskSubmitted', 'SparkListenerUnschedulableTaskSetAdded', 'SparkListenerUnschedulableTaskSetRemoved',
+  'SparkListenerExecutorBlacklisted', 'SparkListenerExecutorBlacklistedForStage', 'SparkListenerExecutorUnblacklisted',
+  'SparkListenerNodeBlacklisted', 'SparkListenerNodeBlacklistedForStage', 'SparkListenerNodeUnblacklisted',
+  'SparkListenerExecutorExcluded', 'SparkListenerExecutorExcludedForStage', 'SparkListenerExecutorUnexcluded',
+  'SparkListenerNodeExcluded', 'SparkListenerNodeExcludedForStage', 'SparkListenerNodeUnexcluded',
+  'SparkListenerMiscellaneousProcessAdded', 'SparkListenerSQLExecutionStart', 'SparkListenerSQLExecutionEnd',
+  'SparkListenerSQLAdaptiveExecutionUpdate', 'SparkListenerSQLAdaptiveSQLMetricUpdates', 'SparkListenerDriverAccumUpdates',
+  'QueryStartedEvent', 'QueryProgressEvent', 'QueryIdleEvent', 'QueryTerminatedEvent',
+  'SparkListenerThriftServerSessionCreated', 'SparkListenerThriftServerSessionClosed', 'SparkListenerThriftServerOperationStart',
+  'SparkListenerThriftServerOperationParsed', 'SparkListenerThriftServerOperationCanceled', 'SparkListenerThriftServerOperationTimeout',
+  'SparkListenerThriftServerOperationError', 'SparkListenerThriftServerOperationFinish', 'SparkListenerThriftServerOperationClosed',
+];
+
+/** Spark's own compression codecs DuckDB cannot read. */
+const UNSUPPORTED_CODECS = ['lz4', 'lzf', 'snappy'];
+
+/** The longest line read: an EnvironmentUpdate with a long classpath, a stage with many accumulables. */
+const MAX_LINE_BYTES = 256 << 20;
+
+/** The file's codec from its name (`….inprogress` aside): DuckDB's compression name. */
+export function codecOf(file: string): 'gzip' | 'zstd' | 'none' {
+  const name = path.basename(file).toLowerCase().replace(/\.inprogress$/, '');
+  const ext = path.extname(name).slice(1);
+  if (UNSUPPORTED_CODECS.includes(ext)) {
+    throw new FileFormatError(
+      `compressed with Spark's "${ext}" codec, which gazette cannot read (it reads plain, .gz and .zstd event logs). Decompress it (e.g. with Spark's CompressionCodec, or set spark.eventLog.compression.codec=zstd) and load the plain file.`,
+    );
+  }
+  return ext === 'gz' ? 'gzip' : ext === 'zstd' || ext === 'zst' ? 'zstd' : 'none';
+}
+
+export const sparkEvents: Source = {
+  format: 'spark-events',
+  target: APP_DETAILS,
+  // Event logs are named for their app id, with no extension: every file of a directory is taken.
+  extensions: [],
+  async stage(ctx: StageContext): Promise<Staged> {
+    const { conn } = ctx;
+    const compression = codecOf(ctx.file);
+    await conn.run(
+      `create temp table stg_spark_lines as
+       select row_number() over () as line, regexp_replace(column0, '\\r$', '') as text
+       from read_csv($file, columns = {'column0': 'VARCHAR'}, header = false, delim = $delim, quote = '', escape = '',
+                     auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true,
+                     compression = $compression, max_line_size = $max, buffer_size = $buffer)`,
+      { file: ctx.file, delim: '\x1f', compression, max: MAX_LINE_BYTES, buffer: 2 * MAX_LINE_BYTES },
+    );
+    await conn.run(
+      `create temp table stg_spark_ev as
+       select line, text::json as j, text ->> '$.Event' as event, regexp_extract(text ->> '$.Event', '[^.]*$') as short
+       from stg_spark_lines where trim(text) <> '' and json_valid(text) and json_type(text) = 'OBJECT' and json_type(text, '$.Event') = 'VARCHAR'`,
+    );
+    const [[events, starts]] = (
+      await conn.runAndReadAll(`select count(*), count(*) filter (short = 'SparkListenerApplicationStart') from stg_spark_ev`)
+    ).getRows().map((r) => r.map(Number));
+    const [[lines]] = (await conn.runAndReadAll(`select count(*) from stg_spark_lines where trim(text) <> ''`)).getRows().map((r) => r.map(Number));
+    if (!lines) return noRows(APP_DETAILS);
+    if (!events) {
+      throw new FileFormatError(`no line is a SparkListener event (a JSON object with an "Event" field). Check it is a Spark event log, or pass the right --format.`);
+    }
+    if (!starts) {
+      throw new FileFormatError(
+        `it has no SparkListenerApplicationStart event, so the application it belongs to is not known (${events} events read). Check the log begins at its first part.`,
+      );
+    }
+    if (starts > 1) ctx.warnOnce('spark-events:two-starts', `${path.basename(ctx.file)}: more than one SparkListenerApplicationStart; the first names the application.`);
+    const unknown = (
+      await conn.runAndReadAll(`select event, count(*) from stg_spark_ev where short not in (select unnest($known::varchar[])) group by event order by event`, {
+        known: `[${KNOWN_EVENTS.map((e) => `"${e}"`).join(',')}]`,
+      })
+    ).getRows();
+    for (const [event, n] of unknown) {
+      ctx.warnOnce(`spark-events:unknown:${event}`, `Spark event type ${String(event)} is not one gazette knows (${Number(n)} in ${path.basename(ctx.file)}): kept, counted in extra.unknown_events.`);
+    }
+    return {
+      rejects: {
+        sql: `select line,
+                case when not json_valid(text) then 'not JSON (a SparkListener event is one JSON object a line; a log cut off mid-write ends in part of one)'
+                     when json_type(text) <> 'OBJECT' then 'not a JSON object'
+                     else 'no "Event" field naming the SparkListener event' end as reason,
+                left(text, 2000) as raw
+              from stg_spark_lines l
+              where trim(text) <> '' and not exists (select 1 from stg_spark_ev e where e.line = l.line)`,
+      },
+      rows: {
+        sql: SPARK_APP_SQL,
+        params: {
+          cluster: ctx.cluster,
+          in_progress: /\.inprogress$/i.test(ctx.file),
+          known: `[${KNOWN_EVENTS.map((e) => `"${e}"`).join(',')}]`,
+        },
+      },
+      read: 1,
+    };
+  },
+};
