@@ -107,7 +107,7 @@ with app as (
          arg_max(${firstLine('failure')}, line) filter (completed) as failure
   from stage_events group by stage_id, attempt
 ), stage_tasks as (
-  select stage_id, attempt, count(*) as tasks, count(*) filter (ended = 'failed') as failed_tasks,
+  select stage_id, attempt, count(*) as tasks, count(*) filter (ended = 'failed') as failed_tasks, sum(run_ms) filter (counted) / 1000 as run_s,
          min(run_ms) filter (counted) / 1000 as t_min, median(run_ms) filter (counted) / 1000 as t_median, max(run_ms) filter (counted) / 1000 as t_max,
          sum(gc_ms) filter (counted) / 1000 as gc_s, sum(shuffle_read) filter (counted) as shuffle_read, sum(shuffle_write) filter (counted) as shuffle_write,
          sum(spill_memory) filter (counted) as spill_memory, sum(spill_disk) filter (counted) as spill_disk,
@@ -119,7 +119,7 @@ with app as (
          struct_pack(stage_id := a.stage_id, attempt := a.attempt, name := a.name,
                      status := case when a.failure is not null then 'FAILED' when a.completed then 'COMPLETE' else 'ACTIVE' end,
                      tasks := coalesce(t.tasks, 0), failed_tasks := coalesce(t.failed_tasks, 0),
-                     duration_s := (a.completed_ms - a.submitted_ms) / 1000, task_time_min_s := t.t_min, task_time_median_s := t.t_median,
+                     duration_s := (a.completed_ms - a.submitted_ms) / 1000, task_time_s := t.run_s, task_time_min_s := t.t_min, task_time_median_s := t.t_median,
                      task_time_max_s := t.t_max, gc_time_s := t.gc_s, shuffle_read_bytes := t.shuffle_read::bigint,
                      shuffle_write_bytes := t.shuffle_write::bigint, spill_memory_bytes := t.spill_memory::bigint,
                      spill_disk_bytes := t.spill_disk::bigint, input_bytes := t.input_bytes::bigint, output_bytes := t.output_bytes::bigint,
