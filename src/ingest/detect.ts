@@ -18,6 +18,8 @@
  *                 (hdfs dfs -count, -count -u, -count -q), or their -v header
  *   swf           a Standard Workload Format log: `;` header lines naming SWF keys
  *                 (Version, UnixStartTime…), or lines of 18 numbers
+ *   spark-events  a Spark event log: lines {"Event":"SparkListener…", …}
+ *   jhist         a MapReduce job history file: a first line `Avro-Json`
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -87,6 +89,7 @@ function detectJsonArray(text: string, unplaced: (looked: string) => Detection):
 function detectJson(text: string, unplaced: (looked: string) => Detection): Detection {
   if (/^\{\s*"clusterMetrics"\s*:/.test(text)) return { format: 'yarn-metrics' };
   if (/^\{\s*"beans"\s*:/.test(text)) return { format: 'jmx' };
+  if (/^\{\s*"Event"\s*:\s*"(?:org\.apache\.spark\.[\w.$]*)?SparkListener/.test(text)) return { format: 'spark-events' };
   if (/^\{\s*"apps?"\s*:/.test(text) && responseShape(text).shape) return { format: 'yarn-apps' };
   const [firstLine, ...rest] = text.split('\n');
   const key = /^\{\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
@@ -104,6 +107,7 @@ function detectJson(text: string, unplaced: (looked: string) => Detection): Dete
 function detectLines(text: string, name: string, unplaced: (looked: string) => Detection): Detection {
   const line = text.split('\n', 1)[0].replace(/\r$/, '');
   if (isSwf(text)) return { format: 'swf' };
+  if (/^Avro-Json\s*$/.test(line)) return { format: 'jhist' };
   // An fsimage Delimited listing's header, with whatever -delimiter it was written with.
   if (/^Path(.+?)Replication\1ModificationTime\1AccessTime/.test(line)) return { format: 'fsimage' };
   const hdfs = hdfsShellFormat(line, text.split('\n', 2)[1]?.replace(/\r$/, '') ?? '');

@@ -38,7 +38,7 @@ describe('detectFormat', () => {
     for (const [file, want] of cases) assert.equal(await formatOf(file), want, path.basename(file));
   });
 
-  it('tells the storage formats: NameNode /jmx, XDMoD storage, fsimage XML and Delimited, du, count', async () => {
+  it('tells the storage and framework formats: NameNode /jmx, XDMoD storage, fsimage XML and Delimited, du, count, Spark event logs, .jhist', async () => {
     const real = path.join(ROOT, '..', 'shared', 'data', 'real', 'hdfs');
     const cases: [string, string | Buffer, string | undefined][] = [
       ['jmx.json', fs.readFileSync(path.join(real, 'datadog__namenode_info_jmx.json')), 'jmx'],
@@ -58,6 +58,9 @@ describe('detectFormat', () => {
       ['count.txt', '           3            7               1234 hdfs://nn:8020/data/a\n', 'hdfs-count'],
       ['count-v.txt', '       QUOTA       REM_QUOTA     SPACE_QUOTA REM_SPACE_QUOTA    DIR_COUNT   FILE_COUNT       CONTENT_SIZE PATHNAME\n', 'hdfs-count'],
       ['notes.txt', '12 monkeys and /a path\n', undefined],
+      ['local-1422981759269', '{"Event":"SparkListenerLogStart","Spark Version":"3.3.0"}\n', 'spark-events'],
+      ['eventlog', '{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart","executionId":0}\n', 'spark-events'],
+      ['job_1_0001.jhist', 'Avro-Json\n{"type":"record","name":"Event"}\n', 'jhist'],
     ];
     for (const [name, content, want] of cases) assert.equal(await formatOf(write(name, content)), want, name);
   });
