@@ -4,7 +4,8 @@
  * `application_1516285256255_0012`, `….inprogress` while it runs), newline-delimited
  * SparkListener events, one JSON object a line — plain, `.gz` or `.zstd`/`.zst`. Spark's own
  * `.lz4`, `.lzf` and `.snappy` codecs are not read by DuckDB: such a file fails, saying so.
- * One row of `app_details` per file.
+ * One row of `app_details` per file. Spark 3 rolling logs (an `eventlog_v2_<id>` directory of
+ * parts) are refused part by part, with the command that joins them into one file.
  *
  * DuckDB reads the lines (no field splitting), checks each is JSON and parses it; a line that
  * is not JSON, or has no "Event", is a reject with its number (a log cut off mid-write ends in
@@ -86,6 +87,21 @@ export function codecOf(file: string): 'gzip' | 'zstd' | 'none' {
   return ext === 'gz' ? 'gzip' : ext === 'zstd' || ext === 'zst' ? 'zstd' : 'none';
 }
 
+/**
+ * Spark 3's rolling logs (`spark.eventLog.rolling.enabled`) split one application over the files
+ * of an `eventlog_v2_<app id>` directory (`events_1_<app id>`, `events_2_…`, maybe a `.compact`
+ * one, and an empty `appstatus_<app id>[.inprogress]`). The pipeline loads file by file, so a part
+ * would load as a partial application: refused, saying how to make the one file this reads.
+ */
+function refuseRollingPart(file: string): void {
+  const dir = path.basename(path.dirname(file));
+  if (!dir.startsWith('eventlog_v2_')) return;
+  const id = dir.slice('eventlog_v2_'.length);
+  throw new FileFormatError(
+    `a part of the rolling event log ${dir}/ (one application over several files), which gazette does not read part by part. Join its parts in order into one file and load that: \`(cd ${dir} && cat $(ls events_*_${id}* | sort -t_ -k2,2n)) > ${id}\` (decompress .zstd/.gz parts first).`,
+  );
+}
+
 export const sparkEvents: Source = {
   format: 'spark-events',
   target: APP_DETAILS,
@@ -93,6 +109,7 @@ export const sparkEvents: Source = {
   extensions: [],
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
+    refuseRollingPart(ctx.file);
     const compression = codecOf(ctx.file);
     await conn.run(
       `create temp table stg_spark_lines as
