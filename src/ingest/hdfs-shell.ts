@@ -17,7 +17,7 @@ import { STORAGE_USAGE_COLUMNS, ident } from '../warehouse/schema.js';
 import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
 import { snapshotDate, snapshotVariant } from './snapshot-time.js';
 import { STORAGE_USAGE } from './targets.js';
-import { TEXT_LINES, textLinesParams } from './text-lines.js';
+import { textLines } from './text-lines.js';
 
 /** One value column of a layout. */
 export interface ShellValue {
@@ -82,12 +82,13 @@ async function stageShellLines(ctx: StageContext, cmd: ShellCommand, table: stri
   const headers = cmd.layouts.flatMap((l) => (l.header ? [l.header] : []));
   // Each line as one text value (no field splitting by the reader), with its line number; the
   // header lines marked, blank lines and other non-rows left out.
+  const read = textLines(ctx.file);
   await conn.run(
     `create temp table ${lines} as
      select line, text, ${headers.length ? `case ${headers.map((h, i) => `when regexp_matches(text, '${h}') then ${i + 1}`).join(' ')} end` : 'null::integer'} as header from (
-       select * from (${TEXT_LINES}))
+       ${read.sql})
      where ltrim(text) <> '' ${cmd.skip ? 'and not regexp_matches(text, $skip)' : ''}`,
-    { ...textLinesParams(ctx.file), ...(cmd.skip ? { skip: cmd.skip } : {}) },
+    { ...read.params, ...(cmd.skip ? { skip: cmd.skip } : {}) },
   );
   const first = async (where: string, params: Record<string, string> = {}) =>
     (await conn.runAndReadAll(`select line, text, header from ${lines} where ${where} order by line limit 1`, params)).getRows()[0];

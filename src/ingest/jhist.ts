@@ -29,7 +29,7 @@ import { readHead } from './read-head.js';
 import { readJobConf } from './jhist-conf.js';
 import { FileFormatError, type Source, type StageContext, type Staged } from './source.js';
 import { APP_DETAILS } from './targets.js';
-import { TEXT_LINES, textLinesParams } from './text-lines.js';
+import { textLines } from './text-lines.js';
 
 /** Every EventType symbol of Hadoop's Events.avpr, 0.23 to 3.x. */
 export const KNOWN_EVENTS = [
@@ -81,7 +81,8 @@ export const jhist: Source = {
         `not a MapReduce JobHistory file: the first line is ${JSON.stringify(first.slice(0, 40))}, not "Avro-Json". Check the file is a .jhist from the JobHistory done directory, or pass the right --format.`,
       );
     }
-    await conn.run(`create temp table stg_jhist_lines as ${TEXT_LINES}`, textLinesParams(ctx.file));
+    const read = textLines(ctx.file);
+    await conn.run(`create temp table stg_jhist_lines as ${read.sql}`, read.params);
     const schema = (await conn.runAndReadAll(`select json_valid(text) and json_extract_string(text, '$.type') = 'record' from stg_jhist_lines where line = 2`)).getRows();
     if (!schema.length || schema[0][0] !== true) {
       throw new FileFormatError(`line 2 is not the Avro schema (a JSON record) that follows "Avro-Json". The file is cut short or not a .jhist.`);

@@ -11,7 +11,7 @@
 import { listValue } from '@duckdb/node-api';
 import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
 import { JOBS } from './targets.js';
-import { TEXT_LINES, textLinesParams } from './text-lines.js';
+import { textLines } from './text-lines.js';
 
 /** xdmod-slurm-helper's `sacct --format` list, the order of a header-less dump. */
 export const XDMOD_FIELDS = [
@@ -52,9 +52,10 @@ export const sacct: Source = {
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
     // Each line as one text value (no field splitting by the reader), with its line number.
+    const lines = textLines(ctx.file);
     await conn.run(
-      `create temp table stg_sacct_lines as ${TEXT_LINES}`,
-      textLinesParams(ctx.file),
+      `create temp table stg_sacct_lines as ${lines.sql}`,
+      lines.params,
     );
     // ltrim(text) <> '' finds non-blank lines far faster than trim() on every line.
     const first = (await conn.runAndReadAll(`select line, text from stg_sacct_lines where ltrim(text) <> '' order by line limit 1`)).getRows();

@@ -47,6 +47,7 @@
 import path from 'node:path';
 import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
 import { APP_DETAILS } from './targets.js';
+import { textLines } from './text-lines.js';
 import { SPARK_APP_SQL } from './spark-events-sql.js';
 
 /** Event types Spark (core, SQL, streaming, thrift server) writes, by their name after the last dot. */
@@ -111,14 +112,8 @@ export const sparkEvents: Source = {
     const { conn } = ctx;
     refuseRollingPart(ctx.file);
     const compression = codecOf(ctx.file);
-    await conn.run(
-      `create temp table stg_spark_lines as
-       select row_number() over () as line, regexp_replace(column0, '\\r$', '') as text
-       from read_csv($file, columns = {'column0': 'VARCHAR'}, header = false, delim = $delim, quote = '', escape = '',
-                     auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true,
-                     compression = $compression, max_line_size = $max, buffer_size = $buffer)`,
-      { file: ctx.file, delim: '\x1f', compression, max: MAX_LINE_BYTES, buffer: 2 * MAX_LINE_BYTES },
-    );
+    const read = textLines(ctx.file, { compression, maxLineBytes: MAX_LINE_BYTES });
+    await conn.run(`create temp table stg_spark_lines as ${read.sql}`, read.params);
     await conn.run(
       `create temp table stg_spark_ev as
        select line, text::json as j, text ->> '$.Event' as event, regexp_extract(text ->> '$.Event', '[^.]*$') as short

@@ -20,7 +20,7 @@
  */
 import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
 import { JOBS } from './targets.js';
-import { TEXT_LINES, textLinesParams } from './text-lines.js';
+import { textLines } from './text-lines.js';
 
 /** The 18 fields, in order, as named in `extra` and messages. */
 export const SWF_FIELDS = [
@@ -37,9 +37,10 @@ export const swf: Source = {
   extensions: ['.swf', '.swf.gz'],
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
+    const lines = textLines(ctx.file);
     await conn.run(
-      `create temp table stg_swf_lines as ${TEXT_LINES}`,
-      textLinesParams(ctx.file),
+      `create temp table stg_swf_lines as ${lines.sql}`,
+      lines.params,
     );
     const header = (await conn.runAndReadAll(`select text from stg_swf_lines where starts_with(ltrim(text), ';') order by line`)).getRows().map((r) => String(r[0]));
     const fields = new Map<string, string>();

@@ -1,16 +1,35 @@
 /**
- * A text file's lines, read by DuckDB (plain or gzipped) as one value each — no field splitting,
- * quoting or type detection by the reader — with their line numbers from 1 and a trailing `\r`
- * dropped. The line formats (sacct, swf, du/count) split and check the fields themselves, so
- * that a bad line becomes a rejected row with its number instead of a reader error.
+ * A text file's lines, read by DuckDB (plain or compressed) as one value each — no field
+ * splitting, quoting or type detection by the reader — with their line numbers from 1 and a
+ * trailing `\r` dropped. The line formats (sacct, swf, du/count, Spark event logs) split and
+ * check the fields themselves, so that a bad line becomes a rejected row with its number
+ * instead of a reader error.
  *
- * Use TEXT_LINES as a subquery with textLinesParams(file) among the statement's parameters.
+ * Use `sql` as a query (`create temp table t as ${sql}` or a subquery) with `params` among the
+ * statement's parameters.
  */
-export const TEXT_LINES = `select row_number() over () as line, regexp_replace(column0, '\\r$', '') as text
-  from read_csv($file, columns = {'column0': 'VARCHAR'}, header = false, delim = $line_delim, quote = '', escape = '',
-                auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true)`;
+export interface TextLinesOptions {
+  /** DuckDB's compression name (`gzip`, `zstd`); default told from the file's name. */
+  compression?: string;
+  /** The longest line to read (default DuckDB's 2 MB; a Spark event can be far longer). */
+  maxLineBytes?: number;
+}
 
-/** The parameters TEXT_LINES needs. The delimiter is a control character no text line holds. */
-export function textLinesParams(file: string): { file: string; line_delim: string } {
-  return { file, line_delim: '\x1f' };
+export function textLines(file: string, opts: TextLinesOptions = {}): { sql: string; params: Record<string, string | number> } {
+  const params: Record<string, string | number> = { file, line_delim: '\x1f' };
+  let more = '';
+  if (opts.compression) {
+    more += ', compression = $line_compression';
+    params.line_compression = opts.compression;
+  }
+  if (opts.maxLineBytes) {
+    more += ', max_line_size = $line_max, buffer_size = $line_buffer';
+    params.line_max = opts.maxLineBytes;
+    params.line_buffer = 2 * opts.maxLineBytes;
+  }
+  // The delimiter is a control character no text line holds.
+  const sql = `select row_number() over () as line, regexp_replace(column0, '\\r$', '') as text
+  from read_csv($file, columns = {'column0': 'VARCHAR'}, header = false, delim = $line_delim, quote = '', escape = '',
+                auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true${more})`;
+  return { sql, params };
 }
