@@ -210,7 +210,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
         );
       }
       await writeRows(batch);
-      await target.afterMerge?.(main, { lo: Math.min(...batch.map((s) => s.runId)), hi: Math.max(...batch.map((s) => s.runId)) });
+      await target.afterMerge?.(main, { lo: Math.min(...batch.map((s) => s.runId)), hi: Math.max(...batch.map((s) => s.runId)) }, opts.settings);
       await main.run(
         `insert into rejected_rows select ingest_run_id, $cluster, $format, file, line, reason, raw from (${union(batch, 'rej')}) order by ingest_run_id, line`,
         { cluster: opts.cluster, format },

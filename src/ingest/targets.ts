@@ -70,7 +70,7 @@ export interface Target {
   identity: KeyIdentity | FileIdentity | GroupIdentity;
   prepare?(conn: DuckDBConnection, settings: Settings): Promise<Finish>;
   /** After a batch's rows are written (same transaction): what else they change (app_details: jobs rows). */
-  afterMerge?(conn: DuckDBConnection, runIds: { lo: number; hi: number }): Promise<void>;
+  afterMerge?(conn: DuckDBConnection, runIds: { lo: number; hi: number }, settings: Settings): Promise<void>;
 }
 
 /** Sources of `jobs` rows made from a framework's history (app_details) where no other source has the job. */
@@ -178,18 +178,25 @@ export const APP_DETAILS: Target = {
    * The batch's applications as `jobs` rows where the warehouse has no record of the job from a
    * scheduler (or only one derived from an earlier detail, which this one replaces).
    */
-  async afterMerge(conn, { lo, hi }) {
+  async afterMerge(conn, { lo, hi }, settings) {
     const derived = DERIVED_JOB_SOURCES.map((x) => `'${x}'`).join(', ');
     const batch = `select * from app_details where ingest_run_id between ${lo} and ${hi}`;
     await conn.run(`delete from jobs j using (${batch}) d where j.cluster = d.cluster and j.job_id = d.job_id and j.source in (${derived})`);
+    // The job key by the same rules as any job's (name, user and queue; no tags here).
+    const jobKey = buildJobKeySql(settings);
     await conn.run(
       `insert into jobs (cluster, job_id, source, name, job_key, "user", queue, app_type, state, raw_state, start_time, end_time, elapsed_s,
                          total_cpu_s, diagnostics, extra, ingest_run_id)
-       select d.cluster, d.job_id, lower(d.framework), d.name, null, d.user, d.queue, d.framework, d.outcome, d.outcome, d.start_time, d.end_time,
-              epoch(d.end_time - d.start_time), d.cpu_time_s, d.failure_reason,
-              json_object('from', 'app_details', 'app_id', d.app_id, 'detail_source', d.source), d.ingest_run_id
-       from (${batch}) d
-       where not exists (select 1 from jobs j where j.cluster = d.cluster and j.job_id = d.job_id)`,
+       select cluster, job_id, source, name, ${jobKey.expr}, "user", queue, app_type, state, raw_state, start_time, end_time, elapsed_s,
+              total_cpu_s, diagnostics, extra, ingest_run_id
+       from (
+         select d.cluster, d.job_id, lower(d.framework) as source, d.name, d.user as "user", d.queue, null::varchar[] as tags,
+                d.framework as app_type, d.outcome as state, d.outcome as raw_state, d.start_time, d.end_time,
+                epoch(d.end_time - d.start_time) as elapsed_s, d.cpu_time_s as total_cpu_s, d.failure_reason as diagnostics,
+                json_object('from', 'app_details', 'app_id', d.app_id, 'detail_source', d.source) as extra, d.ingest_run_id
+         from (${batch}) d
+         where not exists (select 1 from jobs j where j.cluster = d.cluster and j.job_id = d.job_id))`,
+      jobKey.params,
     );
   },
 };

@@ -119,9 +119,10 @@ describe('jhist', () => {
       assert.equal(d.failure_reason, 'Error: java.lang.RuntimeException: Intentional map failure (7 attempts)');
     });
 
-    it('gives each detail a jobs row under its YARN application id', async () => {
+    it('gives each detail a jobs row under its YARN application id, with its job key', async () => {
       const j = await job(db, 'application_1393307629410_0001', 'mr');
       assert.deepEqual([j.source, j.state, j.app_type, j.name], ['mapreduce', 'FAILED', 'MAPREDUCE', 'Sleep job']);
+      assert.equal(j.job_key, 'Sleep job [user@default]', 'keyed by the same rules as any job: name, user, queue');
       assert.equal(j.diagnostics, 'AttemptID:attempt_1393307629410_0001_m_000000_0 Timed out after 5 secs');
     });
   });
