@@ -1,4 +1,4 @@
-/** gazette status: what the warehouse holds, per cluster: jobs, capacity snapshots, storage, incidents, rejected rows. */
+/** gazette status: what the warehouse holds, per cluster: jobs, Spark/MapReduce history, capacity snapshots, storage, incidents, rejected rows. */
 import { openWarehouse, resolveDbPath } from '../warehouse/open.js';
 import { runSqlFile } from '../warehouse/run-sql-file.js';
 
@@ -61,6 +61,16 @@ interface StorageListingsRow {
   latest_files: bigint | null;
 }
 
+interface AppDetailsRow {
+  cluster: string;
+  framework: string;
+  applications: bigint;
+  failed: bigint;
+  first_start: Date | null;
+  last_end: Date | null;
+  with_scheduler_record: bigint;
+}
+
 interface RejectsRow {
   cluster: string;
   format: string;
@@ -91,9 +101,10 @@ export async function runStatus(flags: { db?: string }): Promise<void> {
     const capacity = await runSqlFile<CapacityRow>(wh.conn, 'capacity_snapshots_summary');
     const storage = await runSqlFile<StorageSnapshotsRow>(wh.conn, 'storage_snapshots_summary');
     const listings = await runSqlFile<StorageListingsRow>(wh.conn, 'storage_listings_summary');
+    const details = await runSqlFile<AppDetailsRow>(wh.conn, 'app_details_summary');
     const incidents = await runSqlFile<IncidentsRow>(wh.conn, 'incidents_summary');
     const rejects = await runSqlFile<RejectsRow>(wh.conn, 'rejected_rows_summary');
-    const clusters = [...new Set([...jobs, ...capacity, ...storage, ...listings, ...incidents, ...rejects].map((r) => r.cluster))].sort();
+    const clusters = [...new Set([...jobs, ...details, ...capacity, ...storage, ...listings, ...incidents, ...rejects].map((r) => r.cluster))].sort();
     const out: string[] = [`Warehouse ${path}`];
     if (!clusters.length) out.push('  nothing yet: load some history with gazette ingest.');
     for (const cluster of clusters) {
@@ -104,6 +115,12 @@ export async function runStatus(flags: { db?: string }): Promise<void> {
             `${n(r.users)} users, ${n(r.job_keys)} recurring-job keys`,
           `    ${n(r.succeeded)} succeeded, ${n(r.failed)} failed, ${n(r.killed)} killed, ${n(r.unfinished)} running or pending; ` +
             `${n(r.vcore_hours)} vcore-hours` + (Number(r.gpu_hours ?? 0) > 0 ? `, ${n(r.gpu_hours)} GPU-hours` : ''),
+        );
+      }
+      for (const d of details.filter((x) => x.cluster === cluster)) {
+        lines.push(
+          `  ${cluster} ${d.framework} history: ${plural(d.applications, 'application', 'applications')} from ${day(d.first_start)} to ${day(d.last_end)} ` +
+            `(${n(d.failed)} failed); ${n(d.with_scheduler_record)} also in the scheduler's records`,
         );
       }
       for (const c of capacity.filter((x) => x.cluster === cluster)) {

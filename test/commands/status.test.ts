@@ -66,6 +66,27 @@ describe('gazette status', () => {
     ]);
   });
 
+  it('shows Spark and MapReduce history per cluster, and how much of it the RM also knows', async () => {
+    const dir = tmpDir();
+    const db = path.join(dir, 'w.duckdb');
+    for (const args of [
+      ['--format', 'jhist', fixture('jhist', 'job_1416424547277_0002-1416424775281-root-TeraGen-1416424785433-2-0-SUCCEEDED-default-1416424779349.jhist'), fixture('jhist', 'job_2.4.0-FAILED.jhist')],
+      ['--format', 'yarn-apps', fixture('jhist', 'rm-apps-same-app-as-teragen.json')],
+      ['--format', 'spark-events', fixture('spark-events', 'real', 'local-1422981759269')],
+    ]) {
+      const r = await runCli(['ingest', '--db', db, '--cluster', 'lab', ...args]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const s = await runCli(['status', '--db', db]);
+    assert.equal(s.code, 0, s.stderr);
+    // TeraGen (job_1416424547277_0002, launched 2014-11-19, succeeded, also in the RM fixture) and the 2.4.0 failed job
+    // (job_1400204860297_0001, 2014-05-16); Spark's local-1422981759269 ran on 2015-02-03 and has no RM record.
+    assert.match(s.stdout, /\n  lab mapreduce history: 2 applications from 2014-05-16 to 2014-11-19 \(1 failed\); 1 also in the scheduler's records\n/);
+    assert.match(s.stdout, /\n  lab spark history: 1 application from 2015-02-03 to 2015-02-03 \(0 failed\); 0 also in the scheduler's records\n/);
+    assert.match(s.stdout, /\n  lab \(yarn\): 1 jobs/);
+    assert.match(s.stdout, /\n  lab \(mapreduce\): 1 jobs/, 'the failed job, known only from its .jhist');
+  });
+
   it('says so when there is nothing yet', async () => {
     const db = path.join(tmpDir(), 'w.duckdb');
     const dir = tmpDir();
