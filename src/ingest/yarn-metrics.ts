@@ -12,6 +12,7 @@
 import { FileFormatError, type Source, type StageContext, type Staged } from './source.js';
 import { CAPACITY_SNAPSHOTS } from './targets.js';
 import { isoTimeSql } from './iso-time.js';
+import { stageJsonDocument } from './json-document.js';
 import { snapshotTime, snapshotTimeFromName, snapshotVariant } from './snapshot-time.js';
 
 export { snapshotTimeFromName };
@@ -43,21 +44,11 @@ export const yarnMetrics: Source = {
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
     const when = snapshotTime(ctx, 'a cluster metrics response', 'rm-metrics-2026-01-15T0600.json');
-    await conn.run(
-      `create temp table stg_metrics as
-       select row_number() over () as rec, json from read_json_objects($file, format = 'auto', maximum_object_size = $max)`,
-      { file: ctx.file, max: Math.min(Math.max(16 << 20, 30 * ctx.size), 2 ** 31 - 1) },
-    );
-    const [docs, objects] = (
-      await conn.runAndReadAll(`select count(*), count(*) filter (where json_type(json -> 'clusterMetrics') = 'OBJECT') from stg_metrics`)
-    ).getRows()[0].map(Number);
-    if (docs !== 1 || objects !== 1) {
+    await stageJsonDocument(ctx, 'stg_metrics', "a snapshot file holds one /ws/v1/cluster/metrics response (its time comes from the file's name)");
+    const isMetrics = (await conn.runAndReadAll(`select json_type(json -> 'clusterMetrics') = 'OBJECT' from stg_metrics`)).getRows()[0][0];
+    if (!isMetrics) {
       throw new FileFormatError(
-        docs === 0
-          ? `the file is empty; a snapshot file holds one /ws/v1/cluster/metrics response.`
-          : objects === 0
-            ? `not a ResourceManager cluster metrics response (no "clusterMetrics": {…}). Check the file came from /ws/v1/cluster/metrics, or pass the right --format.`
-            : `it holds ${docs} JSON documents; a snapshot file holds one /ws/v1/cluster/metrics response (its time comes from the file's name).`,
+        `not a ResourceManager cluster metrics response (no "clusterMetrics": {…}). Check the file came from /ws/v1/cluster/metrics, or pass the right --format.`,
       );
     }
     // Each field's text read once (s[i]) and as a whole number (n[i]), in FIELDS order.
@@ -77,7 +68,7 @@ export const yarnMetrics: Source = {
        select *, ${reason} as reason from (
          select *, list_transform(s, lambda x: cast(round(try_cast(x as double)) as bigint)) as n from (
            select rec, m, t, json_extract_string(m, ${paths}) as s from (
-             select rec, json -> 'clusterMetrics' as m, ${isoTimeSql('trim($when)')} as t from stg_metrics)))`,
+             select 1 as rec, json -> 'clusterMetrics' as m, ${isoTimeSql('trim($when)')} as t from stg_metrics)))`,
       { when, tz: ctx.timezone },
     );
     return {
