@@ -148,9 +148,8 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
 
   const cols = target.columns.map(ident).join(', ');
   /**
-   * The target's finishing touch (the job key) is applied to a whole batch as it is merged, not
-   * to each file as it is staged: its many regular expressions cost more to plan than to run, and a
-   * day's RM response of a few hundred apps would pay that planning for each file.
+   * The target's finishing touch (the job key) is applied to each file's rows as they are staged,
+   * on the staging connections, so that the one merger has less to do.
    */
   const complete = (rows: string) => (finishing ? finishing.wrap(rows) : rows);
   const union = (batch: StagedFile[], what: 'rows' | 'rej') => batch.map((s) => `select * from stg.${what}_${s.runId}`).join(' union all ');
@@ -166,7 +165,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
         `delete from ${table} where ingest_run_id in (select id from ingest_runs where format = $f and status = 'loaded' and list_contains($files, file))`,
         { f: format, files: listValue([...last.keys()]) },
       );
-      await main.run(`insert into ${table} (${cols}, ingest_run_id) select ${cols}, ingest_run_id from (${complete(union([...last.values()], 'rows'))})`, finishing?.params);
+      await main.run(`insert into ${table} (${cols}, ingest_run_id) select ${cols}, ingest_run_id from (${union([...last.values()], 'rows')})`);
       return;
     }
     if (id.by === 'group') {
@@ -175,7 +174,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       const latest = `select * from (${union(batch, 'rows')}) s qualify ingest_run_id = max(ingest_run_id) over (partition by ${id.group.map((k) => `s.${ident(k)}`).join(', ')})`;
       const sameGroup = id.group.map((k) => `${table}.${ident(k)} = g.${ident(k)}`).join(' and ');
       await main.run(`delete from ${table} using (select distinct ${groupCols} from (${union(batch, 'rows')})) g where ${sameGroup}`);
-      await main.run(`insert into ${table} (${cols}, ingest_run_id) select ${cols}, ingest_run_id from (${complete(latest)})`, finishing?.params);
+      await main.run(`insert into ${table} (${cols}, ingest_run_id) select ${cols}, ingest_run_id from (${latest})`);
       return;
     }
     const keyCols = id.key.map(ident).join(', ');
@@ -189,14 +188,19 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     const dedup = dupes
       ? `select * from (${union(batch, 'rows')}) s qualify row_number() over (partition by ${id.key.map((k) => `s.${ident(k)}`).join(', ')} order by ${id.newestFirst}) = 1`
       : union(batch, 'rows');
+    const insert = (where: string) =>
+      main.run(
+        `with d as (${dedup}) insert into ${table} (${cols}, ingest_run_id)
+         select ${target.columns.map((c) => `d.${ident(c)}`).join(', ')}, d.ingest_run_id from d ${where}`,
+      );
+    // Usually no staged key is stored yet (a first load, a day's new apps): then the rows just go in.
+    const stored = Number(
+      (await main.runAndReadAll(`select count(*) from (${keys}) d where exists (select 1 from ${table} t where ${sameKey('t', 'd')})`)).getRows()[0][0],
+    );
+    if (!stored) return insert('');
     // Stored rows the batch's rows beat give way; a stored row that wins stays.
     await main.run(`with d as (${dedup}) delete from ${table} using d where ${sameKey(table, 'd')} and ${id.beats('d', table)}`);
-    await main.run(
-      `with d as (${complete(dedup)}) insert into ${table} (${cols}, ingest_run_id)
-       select ${target.columns.map((c) => `d.${ident(c)}`).join(', ')}, d.ingest_run_id from d
-       where not exists (select 1 from ${table} t where ${sameKey('t', 'd')})`,
-      finishing?.params,
-    );
+    await insert(`where not exists (select 1 from ${table} t where ${sameKey('t', 'd')})`);
   };
 
   /** Merge staged files in one transaction; returns rows written per run id. */
@@ -309,17 +313,33 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     let staged: StagedFile;
     try {
       const sel = await opts.source.stage({ conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, at: opts.at, zones: opts.zones, storage: opts.settings.storage, warnOnce });
+      const rowsTable = `stg.rows_${runId}`;
       await conn.run(
-        `create table stg.rows_${runId} as select *, cast($run as bigint) as ingest_run_id from (${sel.rows.sql})`,
-        { ...sel.rows.params, run: runId },
+        `create table ${rowsTable} as select *, cast($run as bigint) as ingest_run_id from (${complete(sel.rows.sql)})`,
+        { ...sel.rows.params, ...finishing?.params, run: runId },
       );
-      await conn.run(
-        `create table stg.rej_${runId} as select cast($run as bigint) as ingest_run_id, $file as file, line, reason, raw from (${sel.rejects.sql})`,
-        { ...sel.rejects.params, run: runId, file: meta.file },
-      );
-      const [rows, rejects] = (
-        await conn.runAndReadAll(`select (select count(*) from stg.rows_${runId}), (select count(*) from stg.rej_${runId})`)
-      ).getRows()[0].map(Number);
+      let rows: number;
+      let rejects: number;
+      if (sel.rejects === 'in-rows') {
+        // One table holds both: the rejects are copied out, then dropped from the rows.
+        await conn.run(
+          `create table stg.rej_${runId} as select cast($run as bigint) as ingest_run_id, $file as file, _line as line, _reason as reason, _raw as raw
+           from ${rowsTable} where _reason is not null`,
+          { run: runId, file: meta.file },
+        );
+        [rows, rejects] = (await conn.runAndReadAll(`select count(*) filter (where _reason is null), count(*) filter (where _reason is not null) from ${rowsTable}`))
+          .getRows()[0].map(Number);
+        if (rejects) await conn.run(`delete from ${rowsTable} where _reason is not null`);
+        await conn.run(`alter table ${rowsTable} drop column _reason; alter table ${rowsTable} drop column _raw`);
+      } else {
+        await conn.run(
+          `create table stg.rej_${runId} as select cast($run as bigint) as ingest_run_id, $file as file, line, reason, raw from (${sel.rejects.sql})`,
+          { ...sel.rejects.params, run: runId, file: meta.file },
+        );
+        [rows, rejects] = (
+          await conn.runAndReadAll(`select (select count(*) from ${rowsTable}), (select count(*) from stg.rej_${runId})`)
+        ).getRows()[0].map(Number);
+      }
       staged = { index: i, runId, meta, started, t0, rows, read: sel.read ?? rows, rejects };
     } catch (e) {
       await conn.run(`drop table if exists stg.rows_${runId}; drop table if exists stg.rej_${runId}`);

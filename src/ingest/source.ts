@@ -4,7 +4,9 @@
  *
  *   rows     the columns of its target table (targets.ts), in any order, plus `_line` (line
  *            number or record index), one row per record that passed validation
- *   rejects  (line, reason, raw): records that failed validation
+ *   rejects  (line, reason, raw): records that failed validation; or, where one pass over the
+ *            file should do (a large response), `'in-rows'`: the rows SELECT returns every
+ *            record with two more columns, `_reason` (null for a good record) and `_raw`
  *
  * The pipeline materializes them into the staging database and merges them into the target
  * table the way the target says (jobs: the newer record of a job wins; capacity snapshots: a
@@ -46,7 +48,12 @@ export interface Select {
 
 export interface Staged {
   rows: Select;
-  rejects: Select;
+  /**
+   * The records that failed validation, as a SELECT of (line, reason, raw); or `'in-rows'`: the
+   * rows SELECT returns them too, marked by a non-null `_reason` and with their text in `_raw`,
+   * and the pipeline splits them (the file is read once, not once for each).
+   */
+  rejects: Select | 'in-rows';
   /** Records read from the file, where the rows aggregate them (fsimage entries); default: the rows. */
   read?: number;
 }

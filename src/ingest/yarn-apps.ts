@@ -126,20 +126,24 @@ export const yarnApps: Source = {
     if (groups.length > 2) throw new FileFormatError(`its apps have a field spelt three ways in different case (${keys.join(', ')}); gazette reads at most two.`);
     const col = (k: string) => `${where.get(k) === 0 ? 'a' : 'b'}.${q(k)}`;
     const docShape = (app: Record<string, string>) => JSON.stringify(shape === 'list' ? { apps: { app: [app] } } : shape === 'one-in-apps' ? { apps: { app } } : { app });
-    const apps = (d: string) => (shape === 'list' ? `unnest(${d}.apps.app)` : shape === 'one-in-apps' ? `${d}.apps.app` : `${d}.app`);
-    // The reader's buffer must hold the largest object: the whole response is one object.
-    const maxObject = Math.max(16 << 20, (ctx.file.endsWith('.gz') ? 30 : 1) * ctx.size + (1 << 20));
-    await conn.run(
-      `create temp table stg_yarn as
-       select row_number() over () as rec, a${groups.length > 1 ? ', b' : ''} from (
-         select ${apps('d')} as a${groups.length > 1 ? `, ${apps('d2')} as b` : ''} from (
-           select from_json(json, $shape) as d${groups.length > 1 ? ', from_json(json, $shape2) as d2' : ''}
-           from read_json_objects($file, format = 'auto', maximum_object_size = $max)))`,
-      {
-        file: ctx.file, shape: docShape(groups[0]), max: Math.min(maxObject, 2 ** 31 - 1),
-        ...(groups.length > 1 ? { shape2: docShape(groups[1]) } : {}),
-      },
-    );
+    // One parse of the whole response, straight into typed apps with their index. A plain file is
+    // read as one string (read_text) and parsed once; a gzipped one needs read_json_objects, which
+    // decompresses but parses twice, and whose buffer must hold the largest object: the whole response.
+    const maxObject = Math.max(16 << 20, 30 * ctx.size + (1 << 20));
+    const doc = ctx.file.endsWith('.gz')
+      ? `select json as doc from read_json_objects($file, format = 'auto', maximum_object_size = $max)`
+      : `select content as doc from read_text($file)`;
+    const two = groups.length > 1;
+    const app = (d: string) => (shape === 'one' ? `${d}.app` : `${d}.apps.app`);
+    const appsSql = `select ${shape === 'list'
+      ? `unnest(d.apps.app) as a, generate_subscripts(d.apps.app, 1) as rec${two ? ', unnest(d2.apps.app) as b' : ''}`
+      : `${app('d')} as a, 1::bigint as rec${two ? `, ${app('d2')} as b` : ''}`} from (
+           select from_json(doc, $shape) as d${two ? ', from_json(doc, $shape2) as d2' : ''} from (${doc}))`;
+    const docParams = {
+      file: ctx.file, shape: docShape(groups[0]),
+      ...(ctx.file.endsWith('.gz') ? { max: Math.min(maxObject, 2 ** 31 - 1) } : {}),
+      ...(groups.length > 1 ? { shape2: docShape(groups[1]) } : {}),
+    };
     const reason = `nullif(concat_ws('; ',
         case when a.id is null or trim(a.id) = '' then 'id is missing' end,
         ${NUMERIC.map((f) => `case when a.${f} is not null and ${ms(f)} is null then '${f} is not a number (got ' || to_json(a.${f}) || ')' end`).join(',\n        ')}), '')`;
@@ -148,9 +152,9 @@ export const yarnApps: Source = {
     const keyParams = Object.fromEntries(extraKeys.map((k, i) => [`xk${i}`, k]));
     const extra = extraKeys.length ? `json_object(${extraKeys.map((k, i) => `$xk${i}, ${extraValue(k)}`).join(', ')})` : 'null::json';
     return {
-      rejects: { sql: `select rec as line, reason, to_json(a)::varchar as raw from (select rec, a, ${reason} as reason from stg_yarn) where reason is not null` },
+      rejects: 'in-rows',
       rows: {
-        params: { cluster: ctx.cluster, ...keyParams },
+        params: { cluster: ctx.cluster, ...keyParams, ...docParams },
         sql: `select
          $cluster as cluster,
          a.id as job_id,
@@ -193,8 +197,10 @@ export const yarnApps: Source = {
          case when nullif(trim(a.applicationTags), '') is not null
               then list_filter(list_transform(string_split(a.applicationTags, ','), lambda t: trim(t)), lambda t: t <> '') end as tags,
          ${extra} as extra,
-         rec as _line
-       from (select *, ${reason} as reason from stg_yarn) where reason is null`,
+         rec as _line,
+         reason as _reason,
+         case when reason is not null then to_json(a)::varchar end as _raw
+       from (select *, ${reason} as reason from (${appsSql}))`,
       },
     };
   },
