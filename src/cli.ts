@@ -46,5 +46,15 @@ export function buildProgram(): Command {
       .description('Summarise what the warehouse holds: jobs per cluster and source, loads, rejected rows.'),
   ).action(async (opts) => (await import('./commands/status.js')).runStatus(opts));
 
+  common(
+    program
+      .command('figures')
+      .description('Print every figure of a period as JSON: compute demand, storage, reliability, failing, wasteful and dominant jobs, consumers, throughput, highlights.')
+      .option('--quarter <quarter>', 'the period, a quarter like 2026-Q3 (fiscal quarters if the settings set fiscal_year_start_month)')
+      .option('--month <month>', 'the period, a month like 2026-09')
+      .option('--cluster <name>', 'one cluster (default: every cluster the warehouse has jobs of)')
+      .option('--out <file>', 'write the JSON to a file instead of standard output'),
+  ).action(async (opts) => (await import('./commands/figures.js')).runFigures(opts));
+
   return program;
 }

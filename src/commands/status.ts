@@ -5,81 +5,81 @@ import { runSqlFile } from '../warehouse/run-sql-file.js';
 interface JobsRow {
   cluster: string;
   source: string;
-  jobs: bigint;
-  succeeded: bigint;
-  failed: bigint;
-  killed: bigint;
-  unfinished: bigint;
-  users: bigint;
-  job_keys: bigint;
-  first_job: Date | null;
-  last_job: Date | null;
+  jobs: number;
+  succeeded: number;
+  failed: number;
+  killed: number;
+  unfinished: number;
+  users: number;
+  job_keys: number;
+  first_job: string | null;
+  last_job: string | null;
   vcore_hours: number | null;
   gpu_hours: number | null;
 }
 
 interface CapacityRow {
   cluster: string;
-  snapshots: bigint;
-  first_snapshot: Date;
-  last_snapshot: Date;
-  latest_vcores: bigint | null;
-  latest_memory_mb: bigint | null;
-  latest_gpus: bigint | null;
-  latest_nodes: bigint | null;
+  snapshots: number;
+  first_snapshot: string;
+  last_snapshot: string;
+  latest_vcores: number | null;
+  latest_memory_mb: number | null;
+  latest_gpus: number | null;
+  latest_nodes: number | null;
 }
 
 interface IncidentsRow {
   cluster: string;
-  incidents: bigint;
-  critical: bigint;
-  major: bigint;
-  minor: bigint;
-  maintenance: bigint;
-  first_start: Date;
-  last_end: Date;
+  incidents: number;
+  critical: number;
+  major: number;
+  minor: number;
+  maintenance: number;
+  first_start: string;
+  last_end: string;
 }
 
 interface StorageSnapshotsRow {
   cluster: string;
-  snapshots: bigint;
-  first_snapshot: Date;
-  last_snapshot: Date;
-  latest_capacity_bytes: bigint | null;
-  latest_used_bytes: bigint | null;
-  latest_files: bigint | null;
+  snapshots: number;
+  first_snapshot: string;
+  last_snapshot: string;
+  latest_capacity_bytes: number | null;
+  latest_used_bytes: number | null;
+  latest_files: number | null;
 }
 
 interface StorageListingsRow {
   cluster: string;
   source: string;
-  dates: bigint;
-  first_date: Date;
-  last_date: Date;
-  latest_paths: bigint;
-  latest_bytes: bigint | null;
-  latest_files: bigint | null;
+  dates: number;
+  first_date: string;
+  last_date: string;
+  latest_paths: number;
+  latest_bytes: number | null;
+  latest_files: number | null;
 }
 
 interface AppDetailsRow {
   cluster: string;
   framework: string;
-  applications: bigint;
-  failed: bigint;
-  first_start: Date | null;
-  last_end: Date | null;
-  with_scheduler_record: bigint;
+  applications: number;
+  failed: number;
+  first_start: string | null;
+  last_end: string | null;
+  with_scheduler_record: number;
 }
 
 interface RejectsRow {
   cluster: string;
   format: string;
-  rejected_rows: bigint;
+  rejected_rows: number;
 }
 
-const n = (v: bigint | number | null) => (v === null ? '0' : Math.round(Number(v)).toLocaleString('en-US'));
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '—');
-const minute = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+const n = (v: number | null) => (v === null ? '0' : Math.round(Number(v)).toLocaleString('en-US'));
+const day = (d: string | null) => (d ? d.slice(0, 10) : '—');
+const minute = (d: string) => d.slice(0, 16).replace('T', ' ');
 /** Bytes in binary units, as HDFS counts them (1 TiB = 2^40 bytes). */
 const bytes = (v: bigint | number) => {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
@@ -91,7 +91,7 @@ const bytes = (v: bigint | number) => {
   }
   return `${u ? x.toFixed(x < 10 ? 2 : 1) : x} ${units[u]}`;
 };
-const plural = (v: bigint | number, one: string, many: string) => `${n(v)} ${Number(v) === 1 ? one : many}`;
+const plural = (v: number, one: string, many: string) => `${n(v)} ${Number(v) === 1 ? one : many}`;
 
 export async function runStatus(flags: { db?: string }): Promise<void> {
   const path = resolveDbPath(flags.db);

@@ -28,6 +28,25 @@ export function loadSqlFile(name: string, dir = QUERIES_DIR): SqlFile {
   return { name, sql, params: declared };
 }
 
+/** Check the parameters given against those the file declares. */
+function checkParams(f: SqlFile, params: Record<string, DuckDBValue>): void {
+  const given = Object.keys(params);
+  const missing = f.params.filter((p) => !given.includes(p));
+  const unknown = given.filter((p) => !f.params.includes(p));
+  if (missing.length || unknown.length) {
+    throw new UsageError(
+      `queries/${f.name}.sql: parameters do not match its header` +
+        (missing.length ? `; missing: ${missing.join(', ')}` : '') +
+        (unknown.length ? `; not declared: ${unknown.join(', ')}` : ''),
+    );
+  }
+}
+
+/**
+ * Run a SQL file; its rows as JavaScript objects. Numbers come back as numbers (DuckDB's
+ * integers too, where they fit), timestamps as ISO 8601 strings in UTC (`…Z`), lists and
+ * structs as arrays and objects of the same: rows ready to print as JSON.
+ */
 export async function runSqlFile<T = Record<string, unknown>>(
   conn: DuckDBConnection,
   name: string,
@@ -35,16 +54,36 @@ export async function runSqlFile<T = Record<string, unknown>>(
   dir = QUERIES_DIR,
 ): Promise<T[]> {
   const f = loadSqlFile(name, dir);
-  const given = Object.keys(params);
-  const missing = f.params.filter((p) => !given.includes(p));
-  const unknown = given.filter((p) => !f.params.includes(p));
-  if (missing.length || unknown.length) {
-    throw new UsageError(
-      `queries/${name}.sql: parameters do not match its header` +
-        (missing.length ? `; missing: ${missing.join(', ')}` : '') +
-        (unknown.length ? `; not declared: ${unknown.join(', ')}` : ''),
-    );
-  }
+  checkParams(f, params);
   const r = await conn.runAndReadAll(f.sql, f.params.length ? params : undefined);
-  return r.getRowObjectsJS() as T[];
+  return r.getRowObjectsJS().map((row) => plain(row)) as T[];
+}
+
+/** Run a SQL file into a temporary table of the connection (replacing one of that name). */
+export async function materializeSqlFile(
+  conn: DuckDBConnection,
+  name: string,
+  table: string,
+  params: Record<string, DuckDBValue> = {},
+  dir = QUERIES_DIR,
+): Promise<void> {
+  const f = loadSqlFile(name, dir);
+  checkParams(f, params);
+  await conn.run(`create or replace temp table ${table} as ${f.sql.replace(/;\s*$/, '')}`, f.params.length ? params : undefined);
+}
+
+/** Run a SQL file of statements that return nothing (macros, views); it declares no parameters. */
+export async function executeSqlFile(conn: DuckDBConnection, name: string, dir = QUERIES_DIR): Promise<void> {
+  const f = loadSqlFile(name, dir);
+  checkParams(f, {});
+  await conn.run(f.sql);
+}
+
+/** A value from getRowObjectsJS, as plain JSON-ready JavaScript. */
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
 }

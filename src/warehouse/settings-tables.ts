@@ -10,6 +10,9 @@
  *   prices(currency, vcore_hour, memory_gb_hour, gpu_hour, storage_tb_month): one row, or none
  *   superusers("user")
  *
+ * and the macro team_of("user", queue, account): the team of a job — its user's team, else its
+ * queue's, else its account's, else 'unassigned' (never null: a job with no team is not dropped).
+ *
  * Values are bound as parameters (lists unnested by DuckDB), never pasted into SQL.
  */
 import { BOOLEAN, DOUBLE, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
@@ -83,4 +86,11 @@ export async function registerSettingsTables(conn: DuckDBConnection, settings: S
       Object.fromEntries(entries.map(([k, [, t]]) => [k, t])),
     );
   }
+  await conn.run(
+    `create or replace temp macro team_of(u, q, a) as coalesce(
+       (select any_value(team) from temp.main.team_users t where t."user" = u),
+       (select any_value(team) from temp.main.team_queues t where t.queue = q),
+       (select any_value(team) from temp.main.team_accounts t where t.account = a),
+       'unassigned')`,
+  );
 }

@@ -1,0 +1,61 @@
+-- compute_demand_by_period: one row per period — the compute the cluster's jobs used in it, the
+-- jobs that started in it and their users, and the cluster's capacity over it.
+-- Use is split by time: a run's vcore-, memory- and GPU-seconds are spread evenly over its run
+-- and each period gets the part that fell in it (figure_macros: fraction_within). Memory
+-- TB-hours count 2^20 MB to the TB (the RM's MB are MiB).
+-- @param cluster  the cluster
+-- @param labels   the periods' labels, e.g. ['2026-Q3', '2026-Q2', …]
+-- @param starts   each period's first instant, UTC (text timestamps, in the order of labels)
+-- @param ends     each period's end (the instant after it), UTC
+with periods as (
+  select
+    unnest($labels) as period,
+    cast(unnest($starts) as timestamp) as period_start,
+    cast(unnest($ends) as timestamp) as period_end
+),
+runs as (
+  select
+    "user",
+    start_time,
+    run_end(start_time, end_time, elapsed_s) as run_end,
+    coalesce(vcore_seconds, 0) as vcore_seconds,
+    coalesce(memory_mb_seconds, 0) as memory_mb_seconds,
+    coalesce(gpu_seconds, 0) as gpu_seconds
+  from jobs
+  where cluster = $cluster
+    and start_time is not null
+    and start_time < (select max(period_end) from periods)
+    and run_end(start_time, end_time, elapsed_s) >= (select min(period_start) from periods)
+),
+use_in_period as (
+  select
+    p.period,
+    sum(r.vcore_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as vcore_seconds,
+    sum(r.memory_mb_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as memory_mb_seconds,
+    sum(r.gpu_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as gpu_seconds
+  from periods p
+  join runs r on r.start_time < p.period_end and r.run_end >= p.period_start
+  group by p.period
+),
+started_in_period as (
+  select p.period, count(*) as jobs, count(distinct r."user") as active_users
+  from periods p
+  join runs r on r.start_time >= p.period_start and r.start_time < p.period_end
+  group by p.period
+)
+select
+  p.period,
+  p.period_start,
+  p.period_end,
+  coalesce(u.vcore_seconds, 0) / 3600 as vcore_hours,
+  coalesce(u.memory_mb_seconds, 0) / 1048576 / 3600 as memory_tb_hours,
+  coalesce(u.gpu_seconds, 0) / 3600 as gpu_hours,
+  coalesce(s.jobs, 0) as jobs,
+  coalesce(s.active_users, 0) as active_users,
+  capacity_vcore_seconds(p.period_start, p.period_end) / 3600 as capacity_vcore_hours,
+  capacity_gpu_seconds(p.period_start, p.period_end) / 3600 as capacity_gpu_hours,
+  coalesce(u.vcore_seconds, 0) / nullif(capacity_vcore_seconds(p.period_start, p.period_end), 0) as share_of_capacity
+from periods p
+left join use_in_period u using (period)
+left join started_in_period s using (period)
+order by p.period_start desc

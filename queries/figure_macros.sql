@@ -1,0 +1,58 @@
+-- figure_macros: the definitions every figure set shares. No rows; run once per connection,
+-- after capacity_intervals (the temp table of the cluster's capacity over time).
+-- No parameters.
+--
+--   run_end(start_time, end_time, elapsed_s)
+--       when a run ended; for one still running, start + elapsed (the moment it was last seen at).
+--   overlap_seconds(s, e, lo, hi)
+--       seconds of [s, e) inside [lo, hi).
+--   fraction_within(s, e, lo, hi)
+--       the part of a run [s, e) that falls in [lo, hi): a run's use is spread evenly over its
+--       time, so a run across a period boundary is split by time. A run of no length counts
+--       whole in the period it started in.
+--   capacity_vcore_seconds(lo, hi), capacity_memory_mb_seconds(lo, hi), capacity_gpu_seconds(lo, hi)
+--       the cluster's capacity integrated over [lo, hi): each capacity in force for the seconds
+--       it was in force.
+--   is_failure(state), is_ended(state)
+--       a failed run (FAILED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL; KILLED and PREEMPTED are not),
+--       and a run that has ended at all.
+--   error_signature(diagnostics)
+--       the first line of a failure's text with what differs between runs masked: URLs, ids of
+--       applications, containers, jobs and tasks, UUIDs, paths, hex strings and numbers.
+create or replace temp macro run_end(s, e, el) as
+  coalesce(e, s + to_microseconds(cast(coalesce(el, 0) * 1e6 as bigint)));
+
+create or replace temp macro overlap_seconds(s, e, lo, hi) as
+  greatest(0, (epoch_ms(least(e, hi)) - epoch_ms(greatest(s, lo))) / 1000.0);
+
+create or replace temp macro fraction_within(s, e, lo, hi) as
+  case
+    when e > s then overlap_seconds(s, e, lo, hi) / ((epoch_ms(e) - epoch_ms(s)) / 1000.0)
+    when s >= lo and s < hi then 1.0
+    else 0.0
+  end;
+
+create or replace temp macro capacity_vcore_seconds(lo, hi) as (
+  select coalesce(sum(vcores * overlap_seconds(since, coalesce("until", hi), lo, hi)), 0) from capacity_intervals
+);
+create or replace temp macro capacity_memory_mb_seconds(lo, hi) as (
+  select coalesce(sum(memory_mb * overlap_seconds(since, coalesce("until", hi), lo, hi)), 0) from capacity_intervals
+);
+create or replace temp macro capacity_gpu_seconds(lo, hi) as (
+  select coalesce(sum(gpus * overlap_seconds(since, coalesce("until", hi), lo, hi)), 0) from capacity_intervals
+);
+
+create or replace temp macro is_failure(state) as state in ('FAILED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL');
+create or replace temp macro is_ended(state) as state not in ('RUNNING', 'PENDING', 'UNKNOWN');
+
+create or replace temp macro error_signature(d) as
+  nullif(left(trim(regexp_replace(
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+      split_part(trim(d), chr(10), 1),
+      '[a-zA-Z][a-zA-Z0-9+.-]*://[^ ,;''")\]]+', '<url>', 'g'),
+      '(application|appattempt|container|job|task|attempt|executor)_[0-9a-zA-Z_]+', '<id>', 'g'),
+      '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}', '<uuid>', 'g'),
+      '(^|[ =:(''"\[])(/[^ ,;:''")\]]+)', '\1<path>', 'g'),
+      '\b[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\b', '<hex>', 'g'),
+      '[0-9]+([.][0-9]+)?', '<n>', 'g'),
+    '\s+', ' ', 'g')), 200), '');

@@ -1,0 +1,128 @@
+/**
+ * All figure sets of a period, per cluster: the object `gazette figures` prints and the
+ * newsletter renders. Every number comes from a SQL file in queries/ run with bound parameters;
+ * this module only picks the files, passes the period, and derives growth and highlights from
+ * their rows.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { resolveTimeZone, type Settings } from '../settings.js';
+import { runSqlFile } from '../warehouse/run-sql-file.js';
+import { clusterContext, periodListParams, periodParams, prepareConnection, TREND_PERIODS, type FigureContext } from './context.js';
+import { highlights, type Highlight } from './highlights.js';
+import { yearAgo, type Period } from './period.js';
+
+/** Thresholds of the figure sets (defaults; the settings may one day override them). */
+export const THRESHOLDS = {
+  /** Rows in each top list. */
+  top: 10,
+  /** A job key is a failing job when it failed at least this often in the period. */
+  minFailures: 3,
+  /** Over-allocation: a user's median requested ÷ used at least this. */
+  overRequestRatio: 2,
+  /** Over-allocation and time limits: jobs shorter than this (seconds) are not judged. */
+  minRunSeconds: 60,
+};
+
+export type Row = Record<string, unknown>;
+
+export interface ComputeDemand {
+  by_period: Row[];
+  growth_over_previous: number | null;
+  growth_over_year_ago: number | null;
+  by_team: Row[];
+  by_queue: Row[];
+}
+
+export interface ClusterFigures {
+  cluster: string;
+  timezone: string;
+  period: { label: string; kind: string; start: string; end: string; start_utc: string; end_utc: string };
+  compute_demand: ComputeDemand;
+  reliability: { by_period: Row[]; incidents: Row[] };
+  top_failing_jobs: Row[];
+  wasteful: { failed_burn_by_user: Row[]; memory_over_request: Row[]; time_limit_over_request: Row[]; superuser_jobs: Row[] };
+  top_consumers: { users: Row[]; teams: Row[]; queues: Row[]; dominant_jobs: Row[] };
+  storage: { by_period: Row[]; trend: Row | null; cold_data_by_team: Row[]; cold_data_by_owner: Row[]; small_files_by_team: Row[] };
+  throughput_by_framework: Row[];
+  highlights: Highlight[];
+}
+
+export interface Figures {
+  period: string;
+  clusters: Record<string, ClusterFigures>;
+}
+
+/** The clusters the warehouse has jobs of. */
+export async function clustersWithJobs(conn: DuckDBConnection): Promise<string[]> {
+  return (await conn.runAndReadAll(`select distinct cluster from jobs order by 1`)).getRows().map((r) => String(r[0]));
+}
+
+export async function computeFigures(conn: DuckDBConnection, settings: Settings, period: Period, clusters: string[]): Promise<Figures> {
+  await prepareConnection(conn, settings);
+  const out: Figures = { period: period.label, clusters: {} };
+  for (const cluster of clusters) {
+    const ctx = await clusterContext(conn, settings, cluster, resolveTimeZone(undefined, cluster, settings), period);
+    out.clusters[cluster] = await clusterFigures(ctx);
+  }
+  return out;
+}
+
+const growth = (now: unknown, before: unknown) =>
+  typeof now === 'number' && typeof before === 'number' && before > 0 ? now / before - 1 : null;
+
+async function clusterFigures(ctx: FigureContext): Promise<ClusterFigures> {
+  const { conn, cluster, period, history } = ctx;
+  const one = { cluster, ...periodParams(period) };
+  const top = THRESHOLDS.top;
+
+  const demandRows = await runSqlFile(conn, 'compute_demand_by_period', { cluster, ...periodListParams(history) });
+  const byGroup = await runSqlFile(conn, 'compute_use_by_user_team_queue', { ...one, ...prevParams(ctx) });
+  const group = (dimension: string) => byGroup.filter((r) => r.dimension === dimension).map(({ dimension: _, ...r }) => r);
+  const compute_demand: ComputeDemand = {
+    by_period: demandRows.slice(0, TREND_PERIODS),
+    growth_over_previous: growth(demandRows[0]?.vcore_hours, demandRows[1]?.vcore_hours),
+    growth_over_year_ago: growth(demandRows[0]?.vcore_hours, demandRows[yearAgo(period)]?.vcore_hours),
+    by_team: group('team'),
+    by_queue: group('queue'),
+  };
+
+  const reliability = {
+    by_period: (await runSqlFile(conn, 'reliability_by_period', { cluster, ...periodListParams(history) })).slice(0, TREND_PERIODS),
+    incidents: await runSqlFile(conn, 'incidents_in_period', one),
+  };
+  const top_failing_jobs = await runSqlFile(conn, 'top_failing_jobs', { ...one, min_failures: THRESHOLDS.minFailures, top });
+  const wasteful = {
+    failed_burn_by_user: await runSqlFile(conn, 'failed_burn_by_user', { ...one, top }),
+    memory_over_request: await runSqlFile(conn, 'memory_over_request_by_user', { ...one, min_ratio: THRESHOLDS.overRequestRatio, min_run_s: THRESHOLDS.minRunSeconds, top }),
+    time_limit_over_request: await runSqlFile(conn, 'time_limit_over_request_by_user', { ...one, min_ratio: THRESHOLDS.overRequestRatio, min_run_s: THRESHOLDS.minRunSeconds, top }),
+    superuser_jobs: await runSqlFile(conn, 'superuser_jobs', one),
+  };
+  const top_consumers = {
+    users: group('user').slice(0, top),
+    teams: group('team').slice(0, top),
+    queues: group('queue').slice(0, top),
+    dominant_jobs: await runSqlFile(conn, 'dominant_jobs', { ...one, top }),
+  };
+  const storageByPeriod = (await runSqlFile(conn, 'storage_by_period', { cluster, ...periodListParams(history) })).slice(0, TREND_PERIODS);
+  const storage = {
+    by_period: storageByPeriod,
+    trend: (await runSqlFile(conn, 'storage_trend', { cluster, period_end: period.endUtc, window_days: 90 }))[0] ?? null,
+    cold_data_by_team: await runSqlFile(conn, 'cold_data_by_team', { cluster, period_end: period.endUtc }),
+    cold_data_by_owner: await runSqlFile(conn, 'cold_data_by_owner', { cluster, period_end: period.endUtc, top }),
+    small_files_by_team: await runSqlFile(conn, 'small_files_by_team', { cluster, period_end: period.endUtc }),
+  };
+  const throughput_by_framework = await runSqlFile(conn, 'throughput_by_framework', one);
+
+  const figures: Omit<ClusterFigures, 'highlights'> = {
+    cluster,
+    timezone: ctx.timezone,
+    period: { label: period.label, kind: period.kind, start: period.start, end: period.end, start_utc: period.startUtc, end_utc: period.endUtc },
+    compute_demand, reliability, top_failing_jobs, wasteful, top_consumers, storage, throughput_by_framework,
+  };
+  return { ...figures, highlights: highlights(figures) };
+}
+
+function prevParams(ctx: FigureContext) {
+  const prev = ctx.history[1];
+  return { previous_start: prev.startUtc, previous_end: prev.endUtc };
+}

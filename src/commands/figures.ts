@@ -1,0 +1,41 @@
+/** gazette figures: every figure set of a period, per cluster, as JSON. */
+import { UsageError } from '../errors.js';
+import { loadSettings } from '../settings.js';
+import { openWarehouse, resolveDbPath } from '../warehouse/open.js';
+import { clustersWithJobs, computeFigures } from '../analyze/figures.js';
+import { parsePeriod } from '../analyze/period.js';
+import { writeFileAtomic } from '../deliver/atomic-write.js';
+
+export interface FiguresFlags {
+  db?: string;
+  config?: string;
+  quarter?: string;
+  month?: string;
+  cluster?: string;
+  out?: string;
+}
+
+export async function runFigures(flags: FiguresFlags): Promise<void> {
+  if (!flags.quarter === !flags.month) throw new UsageError('name the period: --quarter 2026-Q3 or --month 2026-09 (one of them).');
+  const settings = loadSettings(flags.config);
+  const period = flags.quarter
+    ? parsePeriod(flags.quarter, settings.fiscalYearStartMonth)
+    : parsePeriod(flags.month!, settings.fiscalYearStartMonth);
+  if ((flags.quarter && period.kind !== 'quarter') || (flags.month && period.kind !== 'month')) {
+    throw new UsageError(`${flags.quarter ? `--quarter ${flags.quarter}: not a quarter; write it like 2026-Q3` : `--month ${flags.month}: not a month; write it like 2026-09`}.`);
+  }
+  const wh = await openWarehouse(resolveDbPath(flags.db), { readOnly: true });
+  try {
+    const known = await clustersWithJobs(wh.conn);
+    if (flags.cluster && !known.includes(flags.cluster)) {
+      throw new UsageError(`--cluster ${flags.cluster}: the warehouse has no jobs of it${known.length ? ` (it has: ${known.join(', ')})` : ''}.`);
+    }
+    if (!known.length) throw new UsageError('the warehouse has no jobs yet: load some history first (gazette ingest …).');
+    const figures = await computeFigures(wh.conn, settings, period, flags.cluster ? [flags.cluster] : known);
+    const json = `${JSON.stringify(figures, null, 2)}\n`;
+    if (flags.out) writeFileAtomic(flags.out, json);
+    else process.stdout.write(json);
+  } finally {
+    wh.close();
+  }
+}
