@@ -27,6 +27,9 @@
  */
 import { readHead } from './read-head.js';
 import { readJobConf } from './jhist-conf.js';
+import {
+  applicationIdOf, counterColumns, countersByGroup, countersIn, failedAttemptReasons, phaseCounterColumns, taskTimeColumns,
+} from './mr-figures.js';
 import { FileFormatError, type Source, type StageContext, type Staged } from './source.js';
 import { APP_DETAILS } from './targets.js';
 import { textLines } from './text-lines.js';
@@ -49,25 +52,10 @@ const scalar = (f: string) =>
   `coalesce(json_extract_string(v, '$.${f}.string'), json_extract_string(v, '$.${f}.long'), json_extract_string(v, '$.${f}.int'), case when json_type(v, '$.${f}') not in ('OBJECT', 'ARRAY', 'NULL') then json_extract_string(v, '$.${f}') end)`;
 const str = (f: string) => `nullif(${scalar(f)}, '')`;
 const num = (f: string) => `try_cast(${scalar(f)} as bigint)`;
-/** A JSON object aggregated from key and value columns in the order of \`at\` (json_group_object has no order). */
-const jsonObjectOf = (key: string, value: string, at: string) =>
-  `('{' || string_agg(to_json(${key})::varchar || ':' || coalesce(to_json(${value})::varchar, 'null'), ',' order by ${at}) || '}')::json`;
 const ts = (ms: string) => `case when ${ms} > 0 then make_timestamp(${ms} * 1000) end`;
 
-/** A counter's value in a scope (total, map, reduce); null when the file has no such counter. */
-const GROUPS = {
-  fs: `grp like '%FileSystemCounter%'`,
-  task: `(grp like '%TaskCounter%' or grp like '%Task$Counter')`,
-  job: `(grp like '%JobCounter%' or grp like '%JobInProgress$Counter')`,
-};
-const counter = (scope: string, group: keyof typeof GROUPS, name: string) =>
-  `(select sum(value) from stg_jhist_counters where scope = '${scope}' and counter = '${name}' and ${GROUPS[group]})`;
-/** Local disk written beyond the map output: spills and merges. */
-const spillDisk = (scope: string) => {
-  const written = counter(scope, 'fs', 'FILE_BYTES_WRITTEN');
-  const mapOutput = scope === 'reduce' ? '0' : `coalesce(${counter(scope, 'task', 'MAP_OUTPUT_MATERIALIZED_BYTES')}, 0)`;
-  return `case when ${written} is not null then greatest(${written} - ${mapOutput}, 0) end`;
-};
+/** A counter's value in a scope (total, map, reduce) of the job's JOB_FINISHED counters (the figures: mr-figures.ts). */
+const counter = countersIn('stg_jhist_counters');
 
 export const jhist: Source = {
   format: 'jhist',
@@ -118,7 +106,7 @@ export const jhist: Source = {
                 max(case when kind <> 'STARTED' then t end) as finish_ms,
                 arg_max(kind, line) filter (where kind <> 'STARTED') as status,
                 arg_min(error, line) filter (where error is not null) as error,
-                min(line) filter (where error is not null) as error_line,
+                min(line) filter (where error is not null) as error_at,
                 any_value(container) filter (where container is not null) as container
          from (
            select line, ${str('attemptId')} as attempt, lower(split_part(type, '_', 1)) as phase,
@@ -145,13 +133,8 @@ export const jhist: Source = {
        from (select scope, g, g_at, unnest(json_extract(g, '$.counts[*]')) as c from grps)`,
     );
 
-    const taskTimes = (where: string) => `
-         round(min(case when phase_ok then (case when status = 'SUCCEEDED' then d end) else d end) filter (where ${where}), 3) as task_time_min_s,
-         round(median(case when phase_ok then (case when status = 'SUCCEEDED' then d end) else d end) filter (where ${where}), 3) as task_time_median_s,
-         round(max(case when phase_ok then (case when status = 'SUCCEEDED' then d end) else d end) filter (where ${where}), 3) as task_time_max_s`;
-    const reasons = (where: string) => `(select string_agg(error || case when n > 1 then ' (' || n || ' attempts)' else '' end, '; ' order by first)
-         from (select error, count(*) as n, min(error_line) as first from stg_jhist_attempts
-               where status = 'FAILED' and error is not null and ${where} group by error order by first limit 3))`;
+    const taskTimes = taskTimeColumns;
+    const reasons = (where: string) => failedAttemptReasons('stg_jhist_attempts', where);
     const stage = (id: number, phase: 'map' | 'reduce') => `
        select ${id} as stage_id, 0 as attempt, '${phase}' as name,
          -- a task the AM fails because the job failed (no attempt of it failed) logs TASK_FAILED with no error
@@ -164,17 +147,10 @@ export const jhist: Source = {
          count(*) filter (where a.status = 'FAILED' and a.phase = '${phase}') as failed_tasks,
          (max(a.finish_ms) filter (where a.phase = '${phase}') - min(a.start_ms) filter (where a.phase = '${phase}')) / 1000.0 as duration_s,
          ${taskTimes(`a.phase = '${phase}'`)},
-         ${counter(phase, 'task', 'GC_TIME_MILLIS')} / 1000.0 as gc_time_s,
-         ${phase === 'reduce' ? counter(phase, 'task', 'REDUCE_SHUFFLE_BYTES') : 'null::bigint'} as shuffle_read_bytes,
-         ${phase === 'map' ? counter(phase, 'task', 'MAP_OUTPUT_MATERIALIZED_BYTES') : 'null::bigint'} as shuffle_write_bytes,
-         null::bigint as spill_memory_bytes,
-         ${spillDisk(phase)} as spill_disk_bytes,
-         ${counter(phase, 'fs', 'HDFS_BYTES_READ')} as input_bytes,
-         ${counter(phase, 'fs', 'HDFS_BYTES_WRITTEN')} as output_bytes,
+         ${phaseCounterColumns(counter, phase)},
          ${reasons(`phase = '${phase}'`)} as failure_reason
        from job j left join stg_jhist_attempts a on true
        having any_value(j.total_${phase}s) > 0 or exists (select 1 from stg_jhist_attempts where phase = '${phase}')`;
-    const millis = [counter('total', 'job', 'MILLIS_MAPS'), counter('total', 'job', 'MILLIS_REDUCES')];
 
     return {
       rejects: {
@@ -211,13 +187,10 @@ export const jhist: Source = {
             arg_min(${str('workflowNodeName')}, line) filter (where type = 'JOB_SUBMITTED') as workflow_node
           from stg_jhist_events),
         stages as (${stage(0, 'map')} union all ${stage(1, 'reduce')}),
-        unknown as (select json_group_object(type, n) as events from (select type, count(*) as n from stg_jhist_events where type not in ${KNOWN} group by type) having count(*) > 0),
-        counters as (select ${jsonObjectOf('grp', 'counts', 'g_at')} as counters
-                     from (select grp, g_at, ${jsonObjectOf('counter', 'value', 'c_at')} as counts from stg_jhist_counters where scope = 'total' group by grp, g_at)
-                     having count(*) > 0)
+        unknown as (select json_group_object(type, n) as events from (select type, count(*) as n from stg_jhist_events where type not in ${KNOWN} group by type) having count(*) > 0)
         select
           $cluster as cluster,
-          case when regexp_full_match($job, 'job_[0-9]+_[0-9]+') then 'application_' || substr($job, 5) else $job end as job_id,
+          ${applicationIdOf('$job')} as job_id,
           'jhist' as source,
           'MAPREDUCE' as framework,
           $job as app_id,
@@ -251,24 +224,11 @@ export const jhist: Source = {
           (select count(*) from stg_jhist_attempts where started and phase = 'reduce') as reduces,
           (select count(*) from stg_jhist_attempts where status = 'FAILED' and phase = 'reduce') as failed_reduces,
           (select count(*) from stg_jhist_attempts where status = 'KILLED' and phase = 'reduce') as killed_reduces,
-          case when ${millis[0]} is not null or ${millis[1]} is not null
-               then (coalesce(${millis[0]}, 0) + coalesce(${millis[1]}, 0)) / 1000.0 end as task_time_s,
-          ${counter('total', 'task', 'CPU_MILLISECONDS')} / 1000.0 as cpu_time_s,
-          ${counter('total', 'task', 'GC_TIME_MILLIS')} / 1000.0 as gc_time_s,
-          ${counter('total', 'fs', 'HDFS_BYTES_READ')} as input_bytes,
-          ${counter('total', 'fs', 'HDFS_BYTES_WRITTEN')} as output_bytes,
-          ${counter('total', 'task', 'REDUCE_SHUFFLE_BYTES')} as shuffle_read_bytes,
-          ${counter('total', 'task', 'MAP_OUTPUT_MATERIALIZED_BYTES')} as shuffle_write_bytes,
-          null::bigint as spill_memory_bytes,
-          ${spillDisk('total')} as spill_disk_bytes,
-          ${counter('total', 'task', 'SPILLED_RECORDS')} as spilled_records,
-          ${counter('total', 'task', 'MAP_OUTPUT_RECORDS')} as output_records,
-          null::bigint as peak_execution_memory_bytes,
-          ${counter('total', 'task', 'PHYSICAL_MEMORY_BYTES')} as physical_memory_bytes,
+          ${counterColumns(counter)},
           (select task_time_max_s from (select ${taskTimes('true')} from stg_jhist_attempts)) as task_time_max_s,
           (select task_time_median_s from (select ${taskTimes('true')} from stg_jhist_attempts)) as task_time_median_s,
           (select to_json(list(s order by s.stage_id)) from stages s) as stage_list,
-          (select counters from counters) as counters,
+          ${countersByGroup('stg_jhist_counters')} as counters,
           json_object(
             'submit_time', strftime(${ts('j.submit_ms')}, '%Y-%m-%dT%H:%M:%S.%gZ'),
             'launch_time', strftime(${ts('j.launch_ms')}, '%Y-%m-%dT%H:%M:%S.%gZ'),
