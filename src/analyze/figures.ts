@@ -25,6 +25,9 @@ export const THRESHOLDS = {
 
 export type Row = Record<string, unknown>;
 
+/** Job sources from HPC schedulers, whose compute is CPU time rather than YARN vcores. */
+const HPC_SOURCES = ['slurm', 'swf'];
+
 export interface ComputeDemand {
   by_period: Row[];
   growth_over_previous: number | null;
@@ -36,6 +39,8 @@ export interface ComputeDemand {
 export interface ClusterFigures {
   cluster: string;
   timezone: string;
+  /** What a unit of compute is called on this cluster: vcore-hours (YARN) or CPU-hours (Slurm, SWF). */
+  compute_unit: 'vcore-hours' | 'CPU-hours';
   period: { label: string; kind: string; start: string; end: string; start_utc: string; end_utc: string };
   compute_demand: ComputeDemand;
   reliability: { by_period: Row[]; incidents: Row[] };
@@ -75,6 +80,8 @@ async function clusterFigures(ctx: FigureContext): Promise<ClusterFigures> {
   const one = { cluster, ...periodParams(period) };
   const top = THRESHOLDS.top;
 
+  const sources = await runSqlFile<{ source: string }>(conn, 'cluster_job_sources', { cluster });
+  const compute_unit = HPC_SOURCES.includes(sources[0]?.source ?? '') ? 'CPU-hours' : 'vcore-hours';
   const demandRows = await runSqlFile(conn, 'compute_demand_by_period', { cluster, ...periodListParams(history) });
   const byGroup = await runSqlFile(conn, 'compute_use_by_user_team_queue', { ...one, ...prevParams(ctx) });
   const group = (dimension: string) => byGroup.filter((r) => r.dimension === dimension).map(({ dimension: _, ...r }) => r);
@@ -116,6 +123,7 @@ async function clusterFigures(ctx: FigureContext): Promise<ClusterFigures> {
   const figures: Omit<ClusterFigures, 'highlights'> = {
     cluster,
     timezone: ctx.timezone,
+    compute_unit,
     period: { label: period.label, kind: period.kind, start: period.start, end: period.end, start_utc: period.startUtc, end_utc: period.endUtc },
     compute_demand, reliability, top_failing_jobs, wasteful, top_consumers, storage, throughput_by_framework,
   };

@@ -43,13 +43,14 @@ export function highlights(f: Omit<ClusterFigures, 'highlights'>): Highlight[] {
   const out: Highlight[] = [];
   const label = f.period.label;
   const kindWord = f.period.kind;
+  const unit = f.compute_unit;
 
   const [now, before] = f.compute_demand.by_period;
   const g = f.compute_demand.growth_over_previous;
   if (g !== null && Math.abs(g) >= HIGHLIGHT_RULES.growth && now && before) {
     out.push({
       kind: 'compute-growth',
-      text: `Compute demand ${g > 0 ? 'grew' : 'fell'} ${pct(Math.abs(g), 0)} over the previous ${kindWord}: ${int(num(now, 'vcore_hours')!)} vcore-hours in ${label}, against ${int(num(before, 'vcore_hours')!)} in ${String(before.period)}.`,
+      text: `Compute demand ${g > 0 ? 'grew' : 'fell'} ${pct(Math.abs(g), 0)} over the previous ${kindWord}: ${int(num(now, 'vcore_hours')!)} ${unit} in ${label}, against ${int(num(before, 'vcore_hours')!)} in ${String(before.period)}.`,
       numbers: { growth: g, vcore_hours: num(now, 'vcore_hours') ?? null, previous_vcore_hours: num(before, 'vcore_hours') ?? null },
     });
   }
@@ -64,7 +65,7 @@ export function highlights(f: Omit<ClusterFigures, 'highlights'>): Highlight[] {
     out.push({
       kind: 'failing-job',
       text: `${str(j, 'example_name') ?? str(j, 'job_key')} (${str(j, 'owner') ?? 'unknown owner'}, ${str(j, 'team')}) failed ${failures === runs ? `all ${int(runs)}` : `${int(failures)} of ${int(runs)}`} of its runs in ${label}`
-        + `${streak > 1 ? `, ${int(streak)} in a row by now` : ''}; the failed runs burned ${int(num(j, 'failed_vcore_hours') ?? 0)} vcore-hours, ${pct(share)} of the cluster.`,
+        + `${streak > 1 ? `, ${int(streak)} in a row by now` : ''}; the failed runs burned ${int(num(j, 'failed_vcore_hours') ?? 0)} ${unit}, ${pct(share)} of the cluster.`,
       numbers: { job_key: str(j, 'job_key') ?? null, owner: str(j, 'owner') ?? null, runs, failures, streak, failed_vcore_hours: num(j, 'failed_vcore_hours') ?? null, share_of_capacity: share },
     });
     break;
