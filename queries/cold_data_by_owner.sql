@@ -7,12 +7,12 @@
 -- 365+-day cold bytes lie; ties to the team with more of their bytes, then by name. Owners with
 -- no bytes unread for 365+ days are left out.
 -- @param cluster     the cluster
--- @param period_end  the period's end (the instant after it), UTC text timestamp
+-- @param period_end  the day after the period in the cluster's time zone (YYYY-MM-DD): an image dated before it counts (images are dated by local day)
 -- @param top         how many owners
 with image as (
   select max(as_of) as as_of
   from storage_rollups
-  where cluster = $cluster and as_of < cast($period_end as timestamp)
+  where cluster = $cluster and as_of < cast($period_end as date)
 ),
 rollup as (
   select r.*

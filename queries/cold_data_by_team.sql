@@ -1,5 +1,5 @@
 -- cold_data_by_team: one row per team with data in the cluster's newest fsimage rollup dated before
--- the period's end (storage_rollups; the image's date taken as midnight UTC): its files and bytes
+-- the period's end (storage_rollups; dated by the cluster's local day): its files and bytes
 -- (file sizes, one replica), the bytes nobody has read for 90, 180 and 365 days or more (by the
 -- days since last access at the image's date: cold_90d = 90–180 + 180–365 + 365+ days, cold_180d =
 -- 180–365 + 365+, cold_365d = 365+), the bytes with no access time recorded, the team's share of
@@ -8,11 +8,11 @@
 -- itself or an ancestor of it; directories under no team's path count as 'unassigned'. A team
 -- path deeper than the rollup depth matches no rollup directory. Teams with no bytes are left out.
 -- @param cluster     the cluster
--- @param period_end  the period's end (the instant after it), UTC text timestamp
+-- @param period_end  the day after the period in the cluster's time zone (YYYY-MM-DD): an image dated before it counts (images are dated by local day)
 with image as (
   select max(as_of) as as_of
   from storage_rollups
-  where cluster = $cluster and as_of < cast($period_end as timestamp)
+  where cluster = $cluster and as_of < cast($period_end as date)
 ),
 rollup as (
   select r.*

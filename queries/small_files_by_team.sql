@@ -4,11 +4,11 @@
 -- that are small, and its average file size in bytes (one replica). Teams by the path rule of
 -- cold_data_by_team (the longest team_paths path at or above the directory, else 'unassigned').
 -- @param cluster     the cluster
--- @param period_end  the period's end (the instant after it), UTC text timestamp
+-- @param period_end  the day after the period in the cluster's time zone (YYYY-MM-DD): an image dated before it counts (images are dated by local day)
 with image as (
   select max(as_of) as as_of
   from storage_rollups
-  where cluster = $cluster and as_of < cast($period_end as timestamp)
+  where cluster = $cluster and as_of < cast($period_end as date)
 ),
 rollup as (
   select r.*

@@ -113,10 +113,12 @@ async function clusterFigures(ctx: FigureContext): Promise<ClusterFigures> {
   const storageByPeriod = (await runSqlFile(conn, 'storage_by_period', { cluster, ...periodListParams(history) })).slice(0, TREND_PERIODS);
   const storage = {
     by_period: storageByPeriod,
-    trend: (await runSqlFile(conn, 'storage_trend', { cluster, period_end: period.endUtc, window_days: 90 }))[0] ?? null,
-    cold_data_by_team: await runSqlFile(conn, 'cold_data_by_team', { cluster, period_end: period.endUtc }),
-    cold_data_by_owner: await runSqlFile(conn, 'cold_data_by_owner', { cluster, period_end: period.endUtc, top }),
-    small_files_by_team: await runSqlFile(conn, 'small_files_by_team', { cluster, period_end: period.endUtc }),
+    // A deadline is about the future: the trend is that of the newest 90 days of data loaded, up
+    // to now, even for a past period (window_from/window_to say which days).
+    trend: (await runSqlFile(conn, 'storage_trend', { cluster, period_end: new Date().toISOString(), window_days: 90 }))[0] ?? null,
+    cold_data_by_team: await runSqlFile(conn, 'cold_data_by_team', { cluster, period_end: period.end }),
+    cold_data_by_owner: await runSqlFile(conn, 'cold_data_by_owner', { cluster, period_end: period.end, top }),
+    small_files_by_team: await runSqlFile(conn, 'small_files_by_team', { cluster, period_end: period.end }),
   };
   const throughput_by_framework = await runSqlFile(conn, 'throughput_by_framework', one);
 

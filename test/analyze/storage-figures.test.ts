@@ -207,7 +207,7 @@ async function rollups(w: Warehouse): Promise<void> {
     ('other', '2026-06-30', '/data/gamma',     3, 'gus',  'g',  7, 0,   70,  210, 7,  70,    0,   0,   0,   0,   70,   0)`);
 }
 
-const Q2_END = '2026-07-01 00:00:00';
+const Q2_END = '2026-07-01'; // the day after 2026-Q2: rollups are dated by local day
 
 describe('cold_data_by_team', () => {
   it('per team by the longest path at or above each directory, unassigned for the rest, from the newest image before the end', async () => {
@@ -243,13 +243,13 @@ describe('cold_data_by_team', () => {
     const w = await fresh(TEAMS);
     try {
       await rollups(w);
-      // Ending at 2026-06-30 00:00: the 06-30 image is not before it → 2026-03-31's: gamma alone,
+      // Ending before 2026-06-30: the 06-30 image is not before it → 2026-03-31's: gamma alone,
       // 50 bytes all unread 365+ days.
-      assert.deepEqual(await runSqlFile(w.conn, 'cold_data_by_team', { cluster: 'c', period_end: '2026-06-30 00:00:00' }), [
+      assert.deepEqual(await runSqlFile(w.conn, 'cold_data_by_team', { cluster: 'c', period_end: '2026-06-30' }), [
         { team: 'gamma', bytes: 50, files: 5, cold_90d_bytes: 50, cold_180d_bytes: 50, cold_365d_bytes: 50, bytes_no_atime: 0,
           share_of_cold_365d: 1, cold_365d_share_of_team: 1, as_of: '2026-03-31' },
       ]);
-      assert.deepEqual(await runSqlFile(w.conn, 'cold_data_by_team', { cluster: 'c', period_end: '2026-03-31 00:00:00' }), []);
+      assert.deepEqual(await runSqlFile(w.conn, 'cold_data_by_team', { cluster: 'c', period_end: '2026-03-31' }), []);
     } finally {
       w.close();
     }
@@ -346,7 +346,7 @@ describe('storage figures on the demo cluster', () => {
   it('cold data: ads-measurement holds 46.56 TB unread for 365+ days in the image of 2026-09-30, 68.19% of all', async () => {
     const key = answers.stories.cold_data;
     // 2026-Q3 ends 2026-10-01 00:00 in Europe/Amsterdam = 2026-09-30 22:00 UTC.
-    const rows = await runSqlFile(w.conn, 'cold_data_by_team', { cluster: 'demo-hadoop', period_end: '2026-09-30 22:00:00' });
+    const rows = await runSqlFile(w.conn, 'cold_data_by_team', { cluster: 'demo-hadoop', period_end: '2026-10-01' });
     const [top] = rows;
     assert.deepEqual([top.team, top.as_of, top.cold_365d_bytes, top.bytes], [key.team, key.as_of, key.bytes_365d_plus, key.team_bytes]);
     assert.equal(top.cold_365d_bytes, 46564431322098);
