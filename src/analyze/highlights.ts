@@ -36,6 +36,12 @@ export const HIGHLIGHT_RULES = {
 
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
+/** A share under a target, with enough digits not to print as the target itself (99.896%, not 99.90%). */
+const pctBelow = (x: number, target: number) => {
+  let digits = 2;
+  while (digits < 6 && (x * 100).toFixed(digits) === (target * 100).toFixed(digits)) digits++;
+  return pct(x, digits);
+};
 const num = (r: Row | undefined, k: string) => (typeof r?.[k] === 'number' ? (r[k] as number) : undefined);
 const str = (r: Row | undefined, k: string) => (typeof r?.[k] === 'string' ? (r[k] as string) : undefined);
 
@@ -87,7 +93,7 @@ export function highlights(f: Omit<ClusterFigures, 'highlights'>): Highlight[] {
     const incidents = f.reliability.incidents.filter((i) => i.severity === 'critical' || i.severity === 'major').length;
     out.push({
       kind: 'availability',
-      text: `Availability was ${pct(avail, 2)}, below the ${pct(HIGHLIGHT_RULES.availabilityTarget, 1)} target: ${int(num(rel, 'down_minutes') ?? 0)} minutes down in ${incidents} ${incidents === 1 ? 'incident' : 'incidents'}.`,
+      text: `Availability was ${pctBelow(avail, HIGHLIGHT_RULES.availabilityTarget)}, below the ${pct(HIGHLIGHT_RULES.availabilityTarget, 1)} target: ${int(num(rel, 'down_minutes') ?? 0)} minutes down in ${incidents} ${incidents === 1 ? 'incident' : 'incidents'}.`,
       numbers: { availability: avail, target: HIGHLIGHT_RULES.availabilityTarget, down_minutes: num(rel, 'down_minutes') ?? null, incidents },
     });
   }

@@ -247,6 +247,31 @@ test('wasteful: failed burn by user, memory and time-limit over-request (short j
   close(f.wasteful.superuser_jobs[0].vcore_hours, 2, 'hdfs vcore-hours');
 });
 
+test('retries: a run starting within the window after a failed run of its key ends, the window inclusive', async () => {
+  const wh = await warehouse();
+  try {
+    const s = settings();
+    await prepareConnection(wh.conn, s);
+    const ctx = await clusterContext(wh.conn, s, 'c', 'UTC', parsePeriod('2026-Q3'));
+    const run = (window: number) => runSqlFile(wh.conn, 'retries_by_job_key', { cluster: 'c', ...periodParams(ctx.period), retry_window_s: window, top: 10 });
+    // etl: b2 failed and ended Jul 11 01:00, b3 started Jul 12 00:00 — 23 h = 82,800 s later; b3
+    // failed, ended Jul 12 01:00, b4 started 23 h later and failed. b1 followed b0 by 9 days.
+    const [etl, ...rest] = await run(82_800);
+    assert.equal(rest.length, 0);
+    assert.equal(etl.job_key, 'etl');
+    assert.equal(etl.retries, 2);
+    assert.equal(etl.failed_again, 2);
+    close(etl.retry_vcore_hours, 20, 'retry burn');
+    close(etl.share_of_capacity, 20 / 331_200, 'retry share');
+    close(etl.cost, 10, 'retry cost');
+    assert.deepEqual(await run(82_799), []);
+    // The default window (3 h) finds none here.
+    assert.deepEqual((await figures()).wasteful.retries, []);
+  } finally {
+    wh.close();
+  }
+});
+
 test('dominant jobs: share of the capacity over the job\'s own run; throughput by framework where bytes are known', async () => {
   const f = await figures();
   // c1: 100 vcores for 2 h while the cluster had 100: the whole cluster.
