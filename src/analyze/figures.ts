@@ -47,7 +47,9 @@ export interface ClusterFigures {
   compute_demand: ComputeDemand;
   reliability: { by_period: Row[]; incidents: Row[] };
   top_failing_jobs: Row[];
-  wasteful: { failed_burn_by_user: Row[]; memory_over_request: Row[]; time_limit_over_request: Row[]; retries: Row[]; superuser_jobs: Row[] };
+  wasteful: {
+    failed_burn_by_user: Row[]; memory_over_request: Row[]; mapreduce_memory_over_request: Row[]; time_limit_over_request: Row[]; retries: Row[]; superuser_jobs: Row[];
+  };
   top_consumers: { users: Row[]; teams: Row[]; queues: Row[]; dominant_jobs: Row[] };
   storage: { by_period: Row[]; trend: Row | null; cold_data_by_team: Row[]; cold_data_by_owner: Row[]; small_files_by_team: Row[] };
   throughput_by_framework: Row[];
@@ -103,6 +105,7 @@ async function clusterFigures(ctx: FigureContext): Promise<ClusterFigures> {
   const wasteful = {
     failed_burn_by_user: await runSqlFile(conn, 'failed_burn_by_user', { ...one, top }),
     memory_over_request: await runSqlFile(conn, 'memory_over_request_by_user', { ...one, min_ratio: THRESHOLDS.overRequestRatio, min_run_s: THRESHOLDS.minRunSeconds, top }),
+    mapreduce_memory_over_request: await runSqlFile(conn, 'mapreduce_memory_over_request_by_job_key', { ...one, min_ratio: THRESHOLDS.overRequestRatio, top }),
     time_limit_over_request: await runSqlFile(conn, 'time_limit_over_request_by_user', { ...one, min_ratio: THRESHOLDS.overRequestRatio, min_run_s: THRESHOLDS.minRunSeconds, top }),
     retries: await runSqlFile(conn, 'retries_by_job_key', { ...one, retry_window_s: THRESHOLDS.retryWindowSeconds, top }),
     superuser_jobs: await runSqlFile(conn, 'superuser_jobs', one),

@@ -272,6 +272,41 @@ test('retries: a run starting within the window after a failed run of its key en
   }
 });
 
+test('MapReduce memory over-request: containers asked vs the tasks\' physical memory, per job key', async () => {
+  const wh = await warehouse();
+  try {
+    const s = settings();
+    await prepareConnection(wh.conn, s);
+    const ctx = await clusterContext(wh.conn, s, 'c', 'UTC', parsePeriod('2026-Q3'));
+    // m1: 8 maps of 4,096 MB and 2 reduces of 8,192 → 4,915.2 MB a task asked; 10 GiB used by 10
+    //     tasks → 1,024 MB; ratio 4.8; unused 3,891.2 MB = 3.8 GB × 10 h of task time = 38 GB-h.
+    // m2: 4 maps of 2,048 MB (no reduce size: the map size stands), 1,024 used: ratio 2, 1 GB × 2 h = 2 GB-h.
+    // m3: no physical-memory counter (a failed job): not judged.
+    await wh.conn.run(`insert into jobs (cluster, job_id, source, "user", queue, state, job_key, start_time, elapsed_s) values
+      ('c', 'm1', 'yarn', 'gina', 'q2', 'SUCCEEDED', 'mr-x', '2026-08-01 00:00:00', 3600),
+      ('c', 'm2', 'yarn', 'gina', 'q2', 'SUCCEEDED', 'mr-x', '2026-08-02 00:00:00', 3600),
+      ('c', 'm3', 'yarn', 'gina', 'q2', 'FAILED', 'mr-x', '2026-08-03 00:00:00', 3600)`);
+    await wh.conn.run(`insert into app_details (cluster, job_id, source, framework, outcome, maps, reduces, map_memory_mb, reduce_memory_mb, physical_memory_bytes, task_time_s) values
+      ('c', 'm1', 'jhist', 'MAPREDUCE', 'SUCCEEDED', 8, 2, 4096, 8192, 10 * 1073741824::bigint, 36000),
+      ('c', 'm2', 'jhist', 'MAPREDUCE', 'SUCCEEDED', 4, 0, 2048, null, 4 * 1073741824::bigint, 7200),
+      ('c', 'm3', 'jhist', 'MAPREDUCE', 'FAILED', 4, 0, 2048, null, null, 100)`);
+    const run = (min: number) => runSqlFile(wh.conn, 'mapreduce_memory_over_request_by_job_key', { cluster: 'c', ...periodParams(ctx.period), min_ratio: min, top: 10 });
+    const [k] = await run(2);
+    assert.equal(k.job_key, 'mr-x');
+    assert.equal(k.owner, 'gina');
+    assert.equal(k.team, 't2');
+    assert.equal(k.apps, 2);
+    close(k.median_asked_mb, (4915.2 + 2048) / 2, 'median asked');
+    close(k.median_used_mb, 1024, 'median used');
+    close(k.median_ratio, (4.8 + 2) / 2, 'median ratio');
+    close(k.unused_gb_hours, 40, 'unused GB-h');
+    assert.equal(k.unused_cost, null);
+    assert.deepEqual(await run(3.5), []);
+  } finally {
+    wh.close();
+  }
+});
+
 test('dominant jobs: share of the capacity over the job\'s own run; throughput by framework where bytes are known', async () => {
   const f = await figures();
   // c1: 100 vcores for 2 h while the cluster had 100: the whole cluster.

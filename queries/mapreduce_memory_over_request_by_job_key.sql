@@ -1,0 +1,59 @@
+-- mapreduce_memory_over_request_by_job_key: one row per recurring MapReduce job (job key) whose
+-- containers asked for much more memory than its tasks used, from the JobHistory detail
+-- (app_details: .jhist or the JobHistory server). Per application: the container size asked for a
+-- task (mapreduce.map.memory.mb for maps, mapreduce.reduce.memory.mb for reduces, averaged over
+-- its tasks) against the physical memory its tasks used (the PHYSICAL_MEMORY_BYTES counter, summed
+-- over tasks, ÷ tasks); the GB-hours asked for and not used are that difference × the tasks' run
+-- time (MILLIS_MAPS + MILLIS_REDUCES). Over the key's applications that started in the period:
+-- the medians of both sizes and of asked ÷ used, and the unused GB-hours. Keys whose median ratio
+-- is at least min_ratio, ranked by unused GB-hours. Money: unused GB-hours at the memory price.
+-- @param cluster        the cluster
+-- @param period_start   the period's first instant, UTC
+-- @param period_end     the instant after the period, UTC
+-- @param min_ratio      smallest median asked ÷ used to be listed
+-- @param top            how many keys to list
+with apps as (
+  select
+    j.job_key, j.job_id, j."user", j.queue, j.account,
+    coalesce(d.maps, 0) as maps, coalesce(d.reduces, 0) as reduces,
+    coalesce(d.map_memory_mb, d.reduce_memory_mb) as map_mb,
+    coalesce(d.reduce_memory_mb, d.map_memory_mb) as reduce_mb,
+    d.physical_memory_bytes, d.task_time_s
+  from jobs j
+  join app_details d on d.cluster = j.cluster and d.job_id = j.job_id
+  where j.cluster = $cluster
+    and j.start_time >= cast($period_start as timestamp) and j.start_time < cast($period_end as timestamp)
+    and d.framework = 'MAPREDUCE'
+    and d.physical_memory_bytes > 0
+    and coalesce(d.maps, 0) + coalesce(d.reduces, 0) > 0
+    and coalesce(d.map_memory_mb, d.reduce_memory_mb) > 0
+),
+per_app as (
+  select *,
+    (maps * map_mb + reduces * reduce_mb) / (maps + reduces) as asked_mb,
+    physical_memory_bytes / 1048576 / (maps + reduces) as used_mb
+  from apps
+),
+by_key as (
+  select
+    coalesce(job_key, job_id) as job_key,
+    mode("user") as owner,
+    mode(struct_pack(u := "user", q := queue, a := account)) as who,
+    count(*) as apps,
+    median(asked_mb) as median_asked_mb,
+    median(used_mb) as median_used_mb,
+    median(asked_mb / used_mb) as median_ratio,
+    sum(greatest(asked_mb - used_mb, 0) / 1024 * coalesce(task_time_s, 0) / 3600) as unused_gb_hours
+  from per_app
+  group by coalesce(job_key, job_id)
+)
+select
+  k.job_key, k.owner, team_of(k.who.u, k.who.q, k.who.a) as team, k.apps,
+  k.median_asked_mb, k.median_used_mb, k.median_ratio, k.unused_gb_hours,
+  k.unused_gb_hours * pr.memory_gb_hour as unused_cost,
+  pr.currency
+from by_key k
+left join prices pr on true
+where k.median_ratio >= $min_ratio
+order by k.unused_gb_hours desc, k.job_key
+limit $top
