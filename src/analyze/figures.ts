@@ -51,7 +51,10 @@ export interface ClusterFigures {
     failed_burn_by_user: Row[]; memory_over_request: Row[]; mapreduce_memory_over_request: Row[]; time_limit_over_request: Row[]; retries: Row[]; superuser_jobs: Row[];
   };
   top_consumers: { users: Row[]; teams: Row[]; queues: Row[]; dominant_jobs: Row[] };
-  storage: { by_period: Row[]; trend: Row | null; cold_data_by_team: Row[]; cold_data_by_owner: Row[]; small_files_by_team: Row[] };
+  storage: {
+    by_period: Row[]; trend: Row | null; growth_by_directory: Row[]; growth_by_team: Row[];
+    cold_data_by_team: Row[]; cold_data_by_owner: Row[]; small_files_by_team: Row[];
+  };
   throughput_by_framework: Row[];
   highlights: Highlight[];
 }
@@ -117,8 +120,11 @@ async function clusterFigures(ctx: FigureContext): Promise<ClusterFigures> {
     dominant_jobs: await runSqlFile(conn, 'dominant_jobs', { ...one, top }),
   };
   const storageByPeriod = (await runSqlFile(conn, 'storage_by_period', { cluster, ...periodListParams(history) })).slice(0, TREND_PERIODS);
+  const growthRows = await runSqlFile(conn, 'storage_growth_by_directory', { cluster, period_start: period.start, period_end: period.end, top });
   const storage = {
     by_period: storageByPeriod,
+    growth_by_directory: growthRows.filter((r) => r.dimension === 'directory').map(({ dimension: _, ...r }) => r),
+    growth_by_team: growthRows.filter((r) => r.dimension === 'team').map(({ dimension: _, ...r }) => r),
     // A deadline is about the future: the trend is that of the newest 90 days of data loaded, up
     // to now, even for a past period (window_from/window_to say which days).
     trend: (await runSqlFile(conn, 'storage_trend', { cluster, period_end: new Date().toISOString(), window_days: 90 }))[0] ?? null,

@@ -307,6 +307,41 @@ test('MapReduce memory over-request: containers asked vs the tasks\' physical me
   }
 });
 
+test('storage growth by directory and team: the newest du listing before the end against the one on or before the first day', async () => {
+  const wh = await warehouse();
+  try {
+    const s = settings();
+    s.teams.t1.paths = ['/data/a'];
+    s.teams.t2.paths = ['/data/a/deep'];
+    await prepareConnection(wh.conn, s);
+    await clusterContext(wh.conn, s, 'c', 'UTC', parsePeriod('2026-Q3'));
+    // Listings on Jun 15, Jul 1 (the period's first day: the start), Sep 1, Oct 1 (after the
+    // period: not the end) and a count listing (ignored: du is there).
+    await wh.conn.run(`insert into storage_usage (cluster, as_of, source, path, bytes) values
+      ('c', '2026-06-15', 'hdfs-du', '/data/a', 1),
+      ('c', '2026-07-01', 'hdfs-du', '/data/a', 100), ('c', '2026-07-01', 'hdfs-du', '/data/a/deep', 50), ('c', '2026-07-01', 'hdfs-du', '/tmp', 10),
+      ('c', '2026-09-01', 'hdfs-du', '/data/a', 160), ('c', '2026-09-01', 'hdfs-du', '/data/a/deep', 40), ('c', '2026-09-01', 'hdfs-du', '/data/b', 30),
+      ('c', '2026-10-01', 'hdfs-du', '/data/a', 999),
+      ('c', '2026-09-01', 'hdfs-count', '/data/a', 5)`);
+    const rows = await runSqlFile(wh.conn, 'storage_growth_by_directory', { cluster: 'c', period_start: '2026-07-01', period_end: '2026-10-01', top: 2 });
+    const dirs = rows.filter((r) => r.dimension === 'directory');
+    const teams = rows.filter((r) => r.dimension === 'team');
+    // /data/a +60, /data/b +30 (new: from 0), /tmp −10 (gone: to 0), /data/a/deep −10; top 2.
+    assert.deepEqual(dirs.map((r) => [r.name, r.team, r.bytes_at_start, r.bytes_at_end, r.growth_bytes]), [
+      ['/data/a', 't1', 100, 160, 60],
+      ['/data/b', 'unassigned', 0, 30, 30],
+    ]);
+    assert.equal(dirs[0].start_date, '2026-07-01');
+    assert.equal(dirs[0].end_date, '2026-09-01');
+    close(dirs[0].growth, 0.6, '/data/a growth');
+    assert.equal(dirs[1].growth, null);
+    // Teams (every one): t1 /data/a +60; unassigned /data/b + /tmp = 30 − 10 = +20; t2 (the deeper path) −10.
+    assert.deepEqual(teams.map((r) => [r.name, r.growth_bytes]), [['t1', 60], ['unassigned', 20], ['t2', -10]]);
+  } finally {
+    wh.close();
+  }
+});
+
 test('dominant jobs: share of the capacity over the job\'s own run; throughput by framework where bytes are known', async () => {
   const f = await figures();
   // c1: 100 vcores for 2 h while the cluster had 100: the whole cluster.
