@@ -9,6 +9,7 @@ import {
 import { hpcCapacity, HPC_CLUSTER, HPC_TZ, type SlurmJob } from './hpc.js';
 import { INCIDENTS, incidentWindow } from './incidents.js';
 import { STORY_USERS, type Org } from './org.js';
+import type { jobHistoryAnswers } from './job-history.js';
 import type { computeStorageStories } from './storage-answers.js';
 import { zonedInstant } from './time.js';
 
@@ -63,7 +64,10 @@ function downMinutes(cluster: string, tz: string, from: number, to: number) {
   return total / 60_000;
 }
 
-export function computeAnswers(org: Org, hadoop: HadoopHistory, hpc: SlurmJob[], rejects: PlantedReject[], hpcEnd: number, storage: ReturnType<typeof computeStorageStories>) {
+export function computeAnswers(
+  org: Org, hadoop: HadoopHistory, hpc: SlurmJob[], rejects: PlantedReject[], hpcEnd: number,
+  storage: ReturnType<typeof computeStorageStories>, history: ReturnType<typeof jobHistoryAnswers>,
+) {
   const hq = quarters(HADOOP_TZ).filter((q) => q.label !== '2026-Q4');
   const pq = quarters(HPC_TZ).filter((q) => q.label !== '2026-Q4');
   const apps = hadoop.apps;
@@ -160,6 +164,7 @@ export function computeAnswers(org: Org, hadoop: HadoopHistory, hpc: SlurmJob[],
       [HPC_CLUSTER]: { jobs: loadedHpc.length, by_state: countBy(loadedHpc, (j) => slurmState(j, hpcEnd)), rejects: rejects.length },
     },
     planted_rejects: rejects,
+    job_history: history.job_history,
     compute_demand: {
       [HADOOP_CLUSTER]: { quarters: hadoopDemand, growth_2026_q3_over_q2: growth(hadoopDemand) },
       [HPC_CLUSTER]: { quarters: hpcDemand, growth_2026_q3_over_q2: growth(hpcDemand) },
@@ -228,6 +233,7 @@ export function computeAnswers(org: Org, hadoop: HadoopHistory, hpc: SlurmJob[],
         everyone_else_median_limit_over_elapsed: r4(median(hpcOthers.filter((j) => hours(j) > 0).map((j) => j.limitS / 3600 / hours(j)))),
       },
       ...storage,
+      ...history.stories,
     },
   };
 }

@@ -11,6 +11,9 @@
  *   demo-hadoop/hdfs-count/hdfs-count-YYYY-MM-01.txt           monthly hdfs dfs -count -q -v /data/*
  *   demo-hadoop/fsimage/fsimage-YYYY-MM-DD.tsv.gz              quarter-end hdfs oiv -p Delimited listings
  *   demo-hpc/xdmod-storage/xdmod-storage-YYYY-MM-01.json       monthly Open XDMoD storage JSON (/project)
+ *   demo-hadoop/spark-events/application_…_1.gz                Spark event logs of a sample of the Spark apps (gzipped)
+ *   demo-hadoop/jhist/done/YYYY/MM/DD/000NNN/job_….jhist.gz     MapReduce .jhist of a sample of the MapReduce apps,
+ *   demo-hadoop/jhist/done/YYYY/MM/DD/000NNN/job_…_conf.xml     and the job's configuration beside it (JobHistory done/ tree)
  *   incidents.csv, gazette.yaml (settings, teams, prices), ANSWERS.json (the answer key)
  */
 import fs from 'node:fs';
@@ -23,6 +26,7 @@ import { incidentsCsv, rmAppsResponse, rmMetricsJson, sacctLines, SACCT_HEADER }
 import { generateHadoop, HADOOP_TZ, type App } from './hadoop.js';
 import { generateHpc, hpcCapacity, HPC_TZ, type SlurmJob } from './hpc.js';
 import { INCIDENTS } from './incidents.js';
+import { generateJobHistory, jobHistoryAnswers } from './job-history.js';
 import { buildOrg, type Org } from './org.js';
 import { prng } from './rng.js';
 import { computeStorageStories, imageInstant, teamPaths } from './storage-answers.js';
@@ -46,6 +50,7 @@ export function generateSampleData(out: string): Written {
   const hpc = generateHpc(prng(SEED + 2), org);
   const hdfs = generateHdfs(prng(SEED + 3), org, hadoop.apps);
   const project = generateProjectStorage(prng(SEED + 4), org);
+  const history = generateJobHistory(prng(SEED + 5), hadoop.apps);
   for (const o of OWNED) fs.rmSync(path.join(out, o), { recursive: true, force: true });
   const w: Written = { files: 0, bytes: 0 };
   const write = (rel: string, data: string | Buffer) => {
@@ -89,9 +94,11 @@ export function generateSampleData(out: string): Written {
   }
   for (const asOf of QUARTER_ENDS) write(`demo-hadoop/fsimage/fsimage-${asOf}.tsv.gz`, gz(fsimageTsv(hdfs.inodes, imageInstant(asOf))));
   for (const [date, records] of project) write(`demo-hpc/xdmod-storage/xdmod-storage-${date}.json`, xdmodStorageJson(records));
+  // Spark and MapReduce history of a sample of demo-hadoop's apps, with the planted inefficiencies.
+  for (const [rel, data] of history.files) write(rel, data);
   write('incidents.csv', incidentsCsv(INCIDENTS));
   write('gazette.yaml', settingsYaml(org));
-  const answers = computeAnswers(org, hadoop, hpc, rejects, zonedInstant(HPC_TZ, END_DAY.year, END_DAY.month, END_DAY.day), computeStorageStories(org, hdfs));
+  const answers = computeAnswers(org, hadoop, hpc, rejects, zonedInstant(HPC_TZ, END_DAY.year, END_DAY.month, END_DAY.day), computeStorageStories(org, hdfs), jobHistoryAnswers(org, history));
   write('ANSWERS.json', JSON.stringify(answers, null, 2) + '\n');
   return w;
 }
