@@ -26,6 +26,7 @@ export function buildProgram(): Command {
       .addOption(new Option('--at <time>', 'the old name of --as-of').hideHelp())
       .option('--rm-url <url>', 'pull finished applications live from a ResourceManager, from the last remembered mark')
       .option('--page-hours <hours>', 'with --rm-url: width of each finishedTime window requested', '24')
+      .option('--history-url <url>', 'pull completed applications live from a Spark History Server, from the last remembered mark')
       .option('--reload', 'load files again even if their content was loaded before'),
   ).action(async (paths: string[], opts) => (await import('./commands/ingest.js')).runIngest(paths, opts));
 

@@ -19,6 +19,8 @@ export interface IngestFlags {
   at?: string;
   rmUrl?: string;
   pageHours: string;
+  /** --history-url: a Spark History Server to pull. */
+  historyUrl?: string;
   reload?: boolean;
 }
 
@@ -34,6 +36,24 @@ export async function runIngest(paths: string[], flags: IngestFlags): Promise<vo
     throw new UsageError(
       `--as-of ${asOf}: not an ISO 8601 date or time. Write it like 2026-10-01, 2026-01-15T06:00 (in the cluster's time zone) or 2026-01-15T06:00Z (UTC).`,
     );
+  }
+  if (flags.historyUrl) {
+    if (paths.length || flags.rmUrl) throw new UsageError('give --history-url alone: not with files to load, nor with --rm-url.');
+    if (flags.format && flags.format !== 'spark-history') throw new UsageError('--history-url reads spark-history; drop --format or set it to spark-history.');
+    const cluster = resolveCluster(flags.cluster, settings);
+    const wh = await openWarehouse(resolveDbPath(flags.db));
+    try {
+      const source = await sourceFor('spark-history');
+      const { pullHistoryServer } = await import('../ingest/spark-history-pull.js');
+      const results = await pullHistoryServer(wh, {
+        url: flags.historyUrl, cluster, timezone: resolveTimeZone(flags.timezone, cluster, settings), settings, onFile: (r) => printFile(r, source.target), warn,
+      });
+      const failed = await summarize(results, { format: 'spark-history', cluster, files: [] }, source.target, wh);
+      if (failed.length) throw failure(failed);
+    } finally {
+      wh.close();
+    }
+    return;
   }
   if (flags.rmUrl) {
     if (paths.length) throw new UsageError('give either --rm-url or files to load, not both.');

@@ -19,6 +19,8 @@
  *   swf           a Standard Workload Format log: `;` header lines naming SWF keys
  *                 (Version, UnixStartTime…), or lines of 18 numbers
  *   spark-events  a Spark event log: lines {"Event":"SparkListener…", …}
+ *   spark-history a Spark History Server /api/v1 response: an application list (records with
+ *                 "attempts"), or an application's executors, jobs, stages or environment
  *   jhist         a MapReduce job history file: a first line `Avro-Json`
  */
 import fs from 'node:fs';
@@ -26,6 +28,7 @@ import path from 'node:path';
 import { isGzip, readHeadBytes } from './read-head.js';
 import { XDMOD_FIELDS } from './sacct.js';
 import { responseShape } from './yarn-apps.js';
+import { sparkHistoryKind } from './spark-history-layout.js';
 
 export type Detection =
   | { format: string }
@@ -63,6 +66,7 @@ export async function detectFormat(file: string): Promise<Detection> {
   const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart();
   if (!text) return /sacct/.test(name) ? { format: 'sacct' } : unplaced('only blank lines');
   if (text.startsWith('<')) return detectXml(text, unplaced);
+  if (sparkHistoryKind(text, name)) return { format: 'spark-history' };
   if (text.startsWith('[')) return detectJsonArray(text, unplaced);
   return text.startsWith('{') ? detectJson(text, unplaced) : detectLines(text, name, unplaced);
 }

@@ -15,6 +15,7 @@ const loaders: Record<string, () => Promise<Source>> = {
   fsimage: async () => (await import('./fsimage.js')).fsimage,
   'xdmod-storage': async () => (await import('./xdmod-storage.js')).xdmodStorage,
   'spark-events': async () => (await import('./spark-events.js')).sparkEvents,
+  'spark-history': async () => (await import('./spark-history.js')).sparkHistory,
   jhist: async () => (await import('./jhist.js')).jhist,
 };
 

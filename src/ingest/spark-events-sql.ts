@@ -38,15 +38,15 @@ const tf = (k: string) => `f[${TASK_KEYS.indexOf(k) + 1}]`;
 const tn = (k: string) => `try_cast(${tf(k)} as double)`;
 
 /** The first line of a message, trimmed. */
-const firstLine = (x: string) => `nullif(trim(split_part(${x}, chr(10), 1)), '')`;
-/** Up to three distinct first lines, in log order, joined. */
-const firstThree = (x: string, cond: string) => {
+export const firstLine = (x: string) => `nullif(trim(split_part(${x}, chr(10), 1)), '')`;
+/** Up to three distinct first lines, in log order (a `line` column), joined. */
+export const firstThree = (x: string, cond: string) => {
   const all = `list(${x} order by line) filter (${cond})`;
   return `nullif(array_to_string(list_filter(${all}, (r, i) -> list_position(${all}, r) = i)[1:3], '; '), '')`;
 };
 /** Megabytes from a JVM memory size ("4g", "512m", "2G", "1024" = MB as spark.executor.memory reads it). */
 const MEMORY_RE = `'^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([a-zA-Z]*)\\s*$'`;
-const memoryMb = (x: string) => `try_cast(regexp_extract(${x}, ${MEMORY_RE}, 1) as double)
+export const memoryMb = (x: string) => `try_cast(regexp_extract(${x}, ${MEMORY_RE}, 1) as double)
     * case lower(coalesce(nullif(regexp_extract(${x}, ${MEMORY_RE}, 2), ''), 'm'))
         when 'k' then 1.0 / 1024 when 'kb' then 1.0 / 1024 when 'm' then 1 when 'mb' then 1
         when 'g' then 1024 when 'gb' then 1024 when 't' then 1048576 when 'tb' then 1048576 end`;

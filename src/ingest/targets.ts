@@ -12,7 +12,8 @@
  *   storage_usage       unique on (cluster, source, filesystem, path, owner, as_of); a later load wins.
  *   storage_rollups     an fsimage's rollup replaces every row of its (cluster, as_of).
  *   app_details         unique on (cluster, job_id); an ended record beats a running one, then the
- *                       later end. A job no other source has gets a `jobs` row from its detail.
+ *                       later end, then one read from the framework's log over one from its history
+ *                       server's REST API. A job no other source has gets a `jobs` row from its detail.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Settings } from '../settings.js';
@@ -161,6 +162,14 @@ export const STORAGE_ROLLUPS: Target = {
 
 /** The outcome's stage, for app_details: running or not known, ended. */
 const outcomeRank = (t: string) => `(case ${t}.outcome when 'RUNNING' then 0 when 'UNKNOWN' then 0 else 1 end)`;
+/**
+ * Details a history server's REST API computed from a framework's own log. At the same stage and
+ * end, the detail read from the log itself wins: it has what the REST lists lack (the task-time
+ * spread, the largest task's peak memory, the job's failure message).
+ */
+export const REST_DETAIL_SOURCES = ['spark-history'] as const;
+const detailRank = (t: string) => `(case when ${t}.source in (${REST_DETAIL_SOURCES.map((x) => `'${x}'`).join(', ')}) then 0 else 1 end)`;
+const detailEnd = (t: string) => `coalesce(${t}.end_time, ${t}.start_time, timestamp '-infinity')`;
 
 export const APP_DETAILS: Target = {
   table: 'app_details',
@@ -170,9 +179,9 @@ export const APP_DETAILS: Target = {
   identity: {
     by: 'key',
     key: ['cluster', 'job_id'],
-    newestFirst: `${outcomeRank('s')} desc, coalesce(s.end_time, s.start_time, timestamp '-infinity') desc, s.ingest_run_id desc, s._line desc`,
+    newestFirst: `${outcomeRank('s')} desc, ${detailEnd('s')} desc, ${detailRank('s')} desc, s.ingest_run_id desc, s._line desc`,
     beats: (d, t) =>
-      `(${outcomeRank(d)} > ${outcomeRank(t)} or (${outcomeRank(d)} = ${outcomeRank(t)} and coalesce(${d}.end_time, ${d}.start_time, timestamp '-infinity') >= coalesce(${t}.end_time, ${t}.start_time, timestamp '-infinity')))`,
+      `(${outcomeRank(d)} > ${outcomeRank(t)} or (${outcomeRank(d)} = ${outcomeRank(t)} and (${detailEnd(d)} > ${detailEnd(t)} or (${detailEnd(d)} = ${detailEnd(t)} and ${detailRank(d)} >= ${detailRank(t)}))))`,
   },
   /**
    * The batch's applications as `jobs` rows where the warehouse has no record of the job from a
