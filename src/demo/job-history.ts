@@ -86,7 +86,7 @@ export function generateJobHistory(r: Rng, apps: App[]): JobHistoryFiles {
     for (const a of runs) {
       taken.add(a);
       if (p.spark) {
-        const log = sparkEventLog(r, a, sparkPlan(a, p), true);
+        const log = sparkEventLog(r, a, sparkPlan(a, p));
         const file = `demo-hadoop/spark-events/${log.name}.gz`;
         out.files.push([file, zlib.gzipSync(Buffer.from(log.text), { level: 9 })]);
         out.sampled.push({ app: a, story: p.story, file, spark: log.figures });
@@ -108,7 +108,7 @@ function sparkPlan(a: App, p: Pick): SparkPlan {
   const slots = executors * cores;
   const [first, second] = p.spark!.stages;
   const base = {
-    main: p.spark!.main, cores, maxExecutors: executors,
+    main: p.spark!.main, cores, maxExecutors: executors, deployMode: 'cluster' as const,
     // The container is cores × the app's MB per vcore; the executor's heap leaves ~10% for overhead.
     executorMemoryGb: Math.floor((cores * a.mbPerVcore) / 1.1 / 1024),
   };

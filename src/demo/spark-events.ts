@@ -11,6 +11,9 @@
  */
 import type { App } from './hadoop.js';
 import type { Rng } from './rng.js';
+import {
+  ACCUMULABLES, driverAttributes, driverLogs, environment, executorMetrics, rddInfo, taskInfo, taskMetrics, type Executor, type Task,
+} from './spark-events-json.js';
 
 export const SPARK_VERSION = '3.3.2';
 /** Dynamic allocation gives an executor back after this long without a task. */
@@ -43,6 +46,8 @@ export interface SparkPlan {
   dynamicAllocation: boolean;
   /** How long the driver works alone after the last stage (committing, writing a summary), in ms. */
   driverTailMs?: [number, number];
+  /** spark-submit --deploy-mode: cluster runs the driver in the AM (and names the log `<app id>_1`), client on the edge node. */
+  deployMode: 'cluster' | 'client';
   /** Extra Spark properties (the job's own settings). */
   conf?: Record<string, string>;
 }
@@ -71,50 +76,6 @@ export interface SparkLog {
   figures: SparkLogFigures;
 }
 
-interface Executor {
-  id: string;
-  host: string;
-  container: string;
-  ready: number;
-  slots: number[];
-  lastBusy: number;
-  removedAt?: number;
-  /** JVM GC count and time so far (executor metrics are the JVM's, cumulative). */
-  gcCount: number;
-  gcMs: number;
-}
-
-interface Task {
-  id: number;
-  index: number;
-  stage: number;
-  kind: 'map' | 'result';
-  exec: Executor;
-  launch: number;
-  finish: number;
-  runMs: number;
-  deserMs: number;
-  gcMs: number;
-  cpuNs: number;
-  inputBytes: number;
-  inputRecords: number;
-  shuffleReadRemote: number;
-  shuffleReadLocal: number;
-  shuffleRecordsRead: number;
-  remoteBlocks: number;
-  localBlocks: number;
-  fetchWaitMs: number;
-  shuffleWrite: number;
-  shuffleRecordsWritten: number;
-  shuffleWriteNs: number;
-  outputBytes: number;
-  outputRecords: number;
-  spillMemory: number;
-  spillDisk: number;
-  peak: number;
-  resultSize: number;
-}
-
 /** An event to write: its time orders it among the others; `json` is built when it is written. */
 interface Ev {
   at: number;
@@ -122,34 +83,6 @@ interface Ev {
   json: () => unknown;
 }
 
-/** Task end accumulables Spark 3.3 registers per stage, in its order (only non-zero ones are logged). */
-const ACCUMULABLES: [string, (t: Task) => number][] = [
-  ['executorDeserializeTime', (t) => t.deserMs],
-  ['executorDeserializeCpuTime', (t) => Math.round(t.deserMs * 0.82e6)],
-  ['executorRunTime', (t) => t.runMs],
-  ['executorCpuTime', (t) => t.cpuNs],
-  ['resultSize', (t) => t.resultSize],
-  ['jvmGCTime', (t) => t.gcMs],
-  ['resultSerializationTime', (t) => (t.resultSize > 4000 ? 1 : 0)],
-  ['memoryBytesSpilled', (t) => t.spillMemory],
-  ['diskBytesSpilled', (t) => t.spillDisk],
-  ['peakExecutionMemory', (t) => t.peak],
-  ['updatedBlockStatuses', () => 0],
-  ['shuffle.read.remoteBlocksFetched', (t) => t.remoteBlocks],
-  ['shuffle.read.localBlocksFetched', (t) => t.localBlocks],
-  ['shuffle.read.remoteBytesRead', (t) => t.shuffleReadRemote],
-  ['shuffle.read.remoteBytesReadToDisk', () => 0],
-  ['shuffle.read.localBytesRead', (t) => t.shuffleReadLocal],
-  ['shuffle.read.fetchWaitTime', (t) => t.fetchWaitMs],
-  ['shuffle.read.recordsRead', (t) => t.shuffleRecordsRead],
-  ['shuffle.write.bytesWritten', (t) => t.shuffleWrite],
-  ['shuffle.write.recordsWritten', (t) => t.shuffleRecordsWritten],
-  ['shuffle.write.writeTime', (t) => t.shuffleWriteNs],
-  ['input.bytesRead', (t) => t.inputBytes],
-  ['input.recordsRead', (t) => t.inputRecords],
-  ['output.bytesWritten', (t) => t.outputBytes],
-  ['output.recordsWritten', (t) => t.outputRecords],
-];
 
 /** Task run times of a stage relative to its median: half below, half above, the middle exactly 1. */
 function spread(r: Rng, n: number, skew?: number): number[] {
@@ -180,7 +113,7 @@ function earliestSlot(execs: Executor[], notBefore: number): [Executor, number] 
 /**
  * The event log of `app` run as `plan` says. Deterministic for a given `r` state.
  */
-export function sparkEventLog(r: Rng, app: App, plan: SparkPlan, clusterMode: boolean): SparkLog {
+export function sparkEventLog(r: Rng, app: App, plan: SparkPlan): SparkLog {
   const appStart = app.launch + r.int(3_500, 8_000);
   const appEnd = app.finish - r.int(1_200, 3_500);
   const jobSubmit = appStart + r.int(4_000, 12_000);
@@ -202,7 +135,7 @@ export function sparkEventLog(r: Rng, app: App, plan: SparkPlan, clusterMode: bo
   let scale = ((lastStageEnd - jobSubmit - 6_000) * 0.97) / relWall.reduce((a, b) => a + b, 0);
   for (let attempt = 0; ; attempt++) {
     const run = simulate(plan, factors, scale, { app, jobSubmit, hosts, jitter });
-    if (run.end <= lastStageEnd) return write(app, plan, run, { appStart, appEnd, jobSubmit, clusterMode });
+    if (run.end <= lastStageEnd) return write(app, plan, run, { appStart, appEnd, jobSubmit, clusterMode: plan.deployMode === 'cluster' });
     if (attempt > 20) throw new Error(`sample-data: the Spark log of ${app.id} does not fit in its run`);
     scale *= ((lastStageEnd - jobSubmit) / (run.end - jobSubmit)) * 0.98;
   }
@@ -429,127 +362,6 @@ function write(app: App, plan: SparkPlan, run: Simulated, at: { appStart: number
     figures: {
       tasks: tasks.length, runMs: tasks.reduce((x, k) => x + k.runMs, 0), gcMs: tasks.reduce((x, k) => x + k.gcMs, 0),
       executors: execs.length, executorsRemoved: execs.filter((e) => e.removedAt !== undefined).length, stages: stageFigures,
-    },
-  };
-}
-
-/** The AM container, where a cluster-mode driver runs. */
-const amContainer = (app: App) => `container_e${app.epoch}_${app.clusterTs}_${String(app.seq).padStart(4, '0')}_01_000001`;
-
-function driverLogs(app: App) {
-  const base = `http://${app.host}:8042/node/containerlogs/${amContainer(app)}/${app.user}`;
-  return { stdout: `${base}/stdout?start=-4096`, stderr: `${base}/stderr?start=-4096` };
-}
-
-function driverAttributes(app: App) {
-  return {
-    NM_HTTP_ADDRESS: `${app.host}:8042`, USER: app.user, LOG_FILES: 'stderr,stdout', NM_HTTP_PORT: '8042', CLUSTER_ID: '', NM_PORT: '8041',
-    HTTP_SCHEME: 'http://', NM_HOST: app.host, CONTAINER_ID: amContainer(app),
-  };
-}
-
-function rddInfo(id: number, name: string, callsite: string, parents: number[], partitions: number) {
-  return {
-    'RDD ID': id, Name: name, Scope: `{"id":"${id}","name":"${name === 'HadoopRDD' ? 'textFile' : 'map'}"}`, Callsite: callsite, 'Parent IDs': parents,
-    'Storage Level': { 'Use Disk': false, 'Use Memory': false, Deserialized: false, Replication: 1 },
-    Barrier: false, DeterministicLevel: 'DETERMINATE', 'Number of Partitions': partitions, 'Number of Cached Partitions': 0, 'Memory Size': 0, 'Disk Size': 0,
-  };
-}
-
-function taskInfo(k: Task, finish: number, accs: unknown[]) {
-  return {
-    'Task ID': k.id, Index: k.index, Attempt: 0, 'Partition ID': k.index, 'Launch Time': k.launch, 'Executor ID': k.exec.id, Host: k.exec.host,
-    Locality: k.kind === 'map' ? (k.index % 11 === 3 ? 'RACK_LOCAL' : 'NODE_LOCAL') : 'PROCESS_LOCAL', Speculative: false,
-    'Getting Result Time': 0, 'Finish Time': finish, Failed: false, Killed: false, Accumulables: accs,
-  };
-}
-
-/** The executor's JVM metrics at the task's end (peaks since it started; GC counters cumulative). */
-function executorMetrics(k: Task, plan: SparkPlan) {
-  const e = k.exec;
-  const id = Number(e.id);
-  e.gcMs += k.gcMs;
-  e.gcCount += 3 + Math.round(k.gcMs / 150);
-  const majorCount = Math.floor(e.gcCount / 40);
-  const majorMs = Math.min(e.gcMs, majorCount * 700);
-  const heap = Math.round(plan.executorMemoryGb * 1024 * MiB * (0.45 + ((id * 13) % 30) / 100));
-  return {
-    JVMHeapMemory: heap, JVMOffHeapMemory: 142_606_336 + (id % 17) * 1_048_576, OnHeapExecutionMemory: k.peak, OffHeapExecutionMemory: 0,
-    OnHeapStorageMemory: 0, OffHeapStorageMemory: 0, OnHeapUnifiedMemory: k.peak, OffHeapUnifiedMemory: 0, DirectPoolMemory: 1_048_576 + (id % 5) * 65_536,
-    MappedPoolMemory: 0, ProcessTreeJVMVMemory: 0, ProcessTreeJVMRSSMemory: 0, ProcessTreePythonVMemory: 0, ProcessTreePythonRSSMemory: 0,
-    ProcessTreeOtherVMemory: 0, ProcessTreeOtherRSSMemory: 0, MinorGCCount: e.gcCount - majorCount, MinorGCTime: e.gcMs - majorMs, MajorGCCount: majorCount,
-    MajorGCTime: majorMs, TotalGCTime: e.gcMs,
-  };
-}
-
-function taskMetrics(k: Task) {
-  return {
-    'Executor Deserialize Time': k.deserMs, 'Executor Deserialize CPU Time': Math.round(k.deserMs * 0.82e6), 'Executor Run Time': k.runMs,
-    'Executor CPU Time': k.cpuNs, 'Peak Execution Memory': k.peak, 'Result Size': k.resultSize, 'JVM GC Time': k.gcMs,
-    'Result Serialization Time': k.resultSize > 4000 ? 1 : 0, 'Memory Bytes Spilled': k.spillMemory, 'Disk Bytes Spilled': k.spillDisk,
-    'Shuffle Read Metrics': {
-      'Remote Blocks Fetched': k.remoteBlocks, 'Local Blocks Fetched': k.localBlocks, 'Fetch Wait Time': k.fetchWaitMs,
-      'Remote Bytes Read': k.shuffleReadRemote, 'Remote Bytes Read To Disk': 0, 'Local Bytes Read': k.shuffleReadLocal, 'Total Records Read': k.shuffleRecordsRead,
-    },
-    'Shuffle Write Metrics': { 'Shuffle Bytes Written': k.shuffleWrite, 'Shuffle Write Time': k.shuffleWriteNs, 'Shuffle Records Written': k.shuffleRecordsWritten },
-    'Input Metrics': { 'Bytes Read': k.inputBytes, 'Records Read': k.inputRecords },
-    'Output Metrics': { 'Bytes Written': k.outputBytes, 'Records Written': k.outputRecords },
-    'Updated Blocks': [],
-  };
-}
-
-function environment(app: App, plan: SparkPlan, appStart: number, clusterMode: boolean) {
-  const short = app.queue.replace(/^root\./, '');
-  const spark: Record<string, string> = {
-    'spark.app.id': app.id!,
-    'spark.app.name': app.name,
-    'spark.app.startTime': String(appStart),
-    'spark.driver.cores': '1',
-    'spark.driver.host': app.host!,
-    'spark.driver.memory': '4g',
-    'spark.driver.port': String(35_000 + (app.seq! % 5_000)),
-    ...(plan.dynamicAllocation
-      ? {
-        'spark.dynamicAllocation.enabled': 'true', 'spark.dynamicAllocation.executorIdleTimeout': '60s',
-        'spark.dynamicAllocation.maxExecutors': String(plan.maxExecutors), 'spark.dynamicAllocation.minExecutors': '0',
-      }
-      : { 'spark.dynamicAllocation.enabled': 'false', 'spark.executor.instances': String(plan.maxExecutors) }),
-    'spark.eventLog.dir': 'hdfs://nameservice1/user/spark/applicationHistory',
-    'spark.eventLog.enabled': 'true',
-    'spark.executor.cores': String(plan.cores),
-    'spark.executor.id': 'driver',
-    'spark.executor.memory': `${plan.executorMemoryGb}g`,
-    'spark.master': 'yarn',
-    'spark.serializer': 'org.apache.spark.serializer.KryoSerializer',
-    'spark.shuffle.service.enabled': 'true',
-    'spark.sql.shuffle.partitions': '200',
-    'spark.submit.deployMode': clusterMode ? 'cluster' : 'client',
-    'spark.submit.pyFiles': '',
-    'spark.ui.filters': 'org.apache.hadoop.yarn.server.webproxy.amfilter.AmIpFilter',
-    'spark.yarn.app.container.log.dir': `/var/log/hadoop-yarn/container/${app.id}/${amContainer(app)}`,
-    'spark.yarn.historyServer.address': 'shs1.demo-hadoop.example.com:18080',
-    'spark.yarn.queue': app.queue,
-    'spark.yarn.tags': '',
-    ...plan.conf,
-  };
-  const sorted = Object.fromEntries(Object.entries(spark).sort(([a], [b]) => a.localeCompare(b)));
-  return {
-    Event: 'SparkListenerEnvironmentUpdate',
-    'JVM Information': { 'Java Home': '/usr/lib/jvm/java-8-openjdk-amd64/jre', 'Java Version': '1.8.0_392 (Private Build)', 'Scala Version': 'version 2.12.15' },
-    'Spark Properties': sorted,
-    'Hadoop Properties': {
-      'fs.defaultFS': 'hdfs://nameservice1', 'yarn.resourcemanager.address': 'rm1.demo-hadoop.example.com:8032',
-      'mapreduce.framework.name': 'yarn', 'dfs.replication': '3', 'hadoop.security.authentication': 'simple',
-    },
-    'System Properties': {
-      'java.io.tmpdir': '/tmp', 'line.separator': '\n', 'path.separator': ':', 'sun.management.compiler': 'HotSpot 64-Bit Tiered Compilers',
-      'SPARK_SUBMIT': 'true', 'java.specification.version': '1.8', 'java.vendor': 'Private Build', 'user.name': app.user,
-      'user.dir': `/data/yarn/nm/usercache/${app.user}/appcache/${app.id}`, 'os.arch': 'amd64', 'os.name': 'Linux',
-      'java.version': '1.8.0_392', 'file.encoding': 'UTF-8', 'user.timezone': 'Europe/Amsterdam',
-      'sun.java.command': clusterMode ? `org.apache.spark.deploy.yarn.ApplicationMaster --class ${plan.main} --jar hdfs://nameservice1/apps/${short}/lib/${short}-jobs.jar` : 'org.apache.spark.deploy.SparkSubmit',
-    },
-    'Classpath Entries': {
-      '/opt/spark/conf/': 'System Classpath', '/etc/hadoop/conf/': 'System Classpath', '/opt/spark/jars/*': 'System Classpath',
     },
   };
 }
