@@ -25,7 +25,8 @@ export function buildProgram(): Command {
       .option('--as-of <time>', 'when snapshots without a date of their own were taken (yarn-metrics, jmx, hdfs-du, hdfs-count, fsimage), ISO 8601 date or time in the cluster\'s time zone (default: the date and time in each file\'s name)')
       .addOption(new Option('--at <time>', 'the old name of --as-of').hideHelp())
       .option('--rm-url <url>', 'pull finished applications live from a ResourceManager, from the last remembered mark')
-      .option('--page-hours <hours>', 'with --rm-url: width of each finishedTime window requested', '24')
+      .option('--jhs-url <url>', 'pull finished MapReduce jobs live from a JobHistory server (jobs, counters, tasks), from the last remembered mark')
+      .option('--page-hours <hours>', 'with --rm-url or --jhs-url: width of each finishedTime window requested', '24')
       .option('--history-url <url>', 'pull completed applications live from a Spark History Server, from the last remembered mark')
       .option('--reload', 'load files again even if their content was loaded before'),
   ).action(async (paths: string[], opts) => (await import('./commands/ingest.js')).runIngest(paths, opts));

@@ -18,6 +18,8 @@ export interface IngestFlags {
   /** The old name of --as-of. */
   at?: string;
   rmUrl?: string;
+  /** --jhs-url: a MapReduce JobHistory server to pull. */
+  jhsUrl?: string;
   pageHours: string;
   /** --history-url: a Spark History Server to pull. */
   historyUrl?: string;
@@ -36,6 +38,34 @@ export async function runIngest(paths: string[], flags: IngestFlags): Promise<vo
     throw new UsageError(
       `--as-of ${asOf}: not an ISO 8601 date or time. Write it like 2026-10-01, 2026-01-15T06:00 (in the cluster's time zone) or 2026-01-15T06:00Z (UTC).`,
     );
+  }
+  if (flags.jhsUrl) {
+    if (paths.length || flags.rmUrl || flags.historyUrl) throw new UsageError('give --jhs-url alone: not with files to load, nor with --rm-url or --history-url.');
+    if (flags.format && flags.format !== 'mr-history') throw new UsageError('--jhs-url reads mr-history; drop --format or set it to mr-history.');
+    const hours = Number(flags.pageHours);
+    if (!(hours > 0)) throw new UsageError(`--page-hours ${flags.pageHours}: must be a positive number of hours.`);
+    const cluster = resolveCluster(flags.cluster, settings);
+    const wh = await openWarehouse(resolveDbPath(flags.db));
+    try {
+      const source = await sourceFor('mr-history');
+      const { pullJobHistory } = await import('../ingest/mr-history-pull.js');
+      const { results, refused } = await pullJobHistory(wh, {
+        url: flags.jhsUrl, cluster, timezone: resolveTimeZone(flags.timezone, cluster, settings), settings, pageHours: hours,
+        onFile: (r) => printFile(r, source.target), warn,
+      });
+      const failed = await summarize(results, { format: 'mr-history', cluster, files: [] }, source.target, wh);
+      if (failed.length) throw failure(failed);
+      if (refused.length) {
+        throw new FailureError(
+          `the JobHistory server refused ${refused.length} response(s) of single jobs; those jobs were loaded from the jobs list alone:\n` +
+            refused.map((r) => `  ${r}`).join('\n') +
+            `\nFetch them again into one directory (e.g. curl -s URL > job_ID_counters.json) with the job's other responses, and load it with gazette ingest: the job's row is rebuilt from them.`,
+        );
+      }
+    } finally {
+      wh.close();
+    }
+    return;
   }
   if (flags.historyUrl) {
     if (paths.length || flags.rmUrl) throw new UsageError('give --history-url alone: not with files to load, nor with --rm-url.');
@@ -70,7 +100,7 @@ export async function runIngest(paths: string[], flags: IngestFlags): Promise<vo
     }
     return;
   }
-  if (!paths.length) throw new UsageError('name the files or directories to load (or --rm-url URL). See gazette ingest --help.');
+  if (!paths.length) throw new UsageError('name the files or directories to load (or --rm-url URL, --jhs-url URL). See gazette ingest --help.');
   const plan = await planIngest(paths, { format: flags.format, cluster: flags.cluster, settings });
   for (const u of plan.unplaced) {
     process.stderr.write(`${u.path}: skipped, cannot tell its format (${u.looked}); pass --format to load it as one\n`);

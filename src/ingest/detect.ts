@@ -22,9 +22,12 @@
  *   spark-history a Spark History Server /api/v1 response: an application list (records with
  *                 "attempts"), or an application's executors, jobs, stages or environment
  *   jhist         a MapReduce job history file: a first line `Avro-Json`
+ *   mr-history    a MapReduce JobHistory server REST response: {"jobs": …}, {"job": …},
+ *                 {"jobCounters": …}, {"tasks": …}, {"taskAttempts": …}… (mr-history-files.ts)
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { responseRoot } from './mr-history-files.js';
 import { isGzip, readHeadBytes } from './read-head.js';
 import { XDMOD_FIELDS } from './sacct.js';
 import { responseShape } from './yarn-apps.js';
@@ -93,6 +96,7 @@ function detectJsonArray(text: string, unplaced: (looked: string) => Detection):
 function detectJson(text: string, unplaced: (looked: string) => Detection): Detection {
   if (/^\{\s*"clusterMetrics"\s*:/.test(text)) return { format: 'yarn-metrics' };
   if (/^\{\s*"beans"\s*:/.test(text)) return { format: 'jmx' };
+  if (responseRoot(text)) return { format: 'mr-history' };
   if (/^\{\s*"Event"\s*:\s*"(?:org\.apache\.spark\.[\w.$]*)?SparkListener/.test(text)) return { format: 'spark-events' };
   if (/^\{\s*"apps?"\s*:/.test(text) && responseShape(text).shape) return { format: 'yarn-apps' };
   const [firstLine, ...rest] = text.split('\n');
@@ -165,6 +169,8 @@ function hdfsShellFormat(first: string, next: string): string | undefined {
 
 /** A file met in a directory that it is not worth a message to pass over. */
 function isQuiet(name: string): boolean {
+  // A MapReduce job's configuration in a JobHistory done/ tree: the jhist reader reads it with the .jhist beside it.
+  if (/^job_[0-9]+_[0-9]+_conf\.xml$/.test(name)) return true;
   const base = name.replace(/\.gz$/, '');
   const dot = base.lastIndexOf('.');
   return dot > 0 && !DATA_ENDINGS.includes(base.slice(dot));

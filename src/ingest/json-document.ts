@@ -19,7 +19,7 @@ export async function stageJsonDocument(ctx: StageContext, table: string, holds:
   } catch (e) {
     // DuckDB gives a byte offset within a record: say the line and column instead.
     const fault = /Malformed JSON/.test((e as Error).message) ? await findJsonFault(ctx.file) : undefined;
-    if (fault) throw new FileFormatError(`${describeJsonFault(fault)}. Fix the file, or fetch it again if it was cut short; ${holds}.`);
+    if (fault) throw new FileFormatError(`${describeJsonFault(fault)}. Fix the file, or fetch it again if it was cut short.`);
     throw e;
   }
   const docs = Number((await ctx.conn.runAndReadAll(`select count(*) from ${table}`)).getRows()[0][0]);

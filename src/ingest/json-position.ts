@@ -164,7 +164,7 @@ function hintAt(text: string, index: number): string | undefined {
   return undefined;
 }
 
-/** The fault as a sentence: `line 19, column 13: Expected ',' or '}' after property value ("state" : …)`. */
+/** The fault as a sentence: `not valid JSON: line 20, column 13: expected ',' or '}' after a property value, found '"' (the line reads: …); a comma is missing …`. */
 export function describeJsonFault(f: JsonFault): string {
-  return `not valid JSON: line ${f.line}, column ${f.column}: ${f.what} (at ${JSON.stringify(f.excerpt)})` + (f.hint ? `; ${f.hint}` : '');
+  return `not valid JSON: line ${f.line}, column ${f.column}: ${f.what}` + (f.excerpt ? ` (the line reads: ${f.excerpt})` : '') + (f.hint ? `; ${f.hint}` : '');
 }

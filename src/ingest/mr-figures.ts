@@ -35,6 +35,10 @@ export const countersIn =
   (scope, group, name) =>
     `(select sum(value) from ${table} where ${where} and scope = '${scope}' and counter = '${name}' and ${COUNTER_GROUPS[group]})`;
 
+/** Counters as aggregates over the counter rows of a GROUP BY (many jobs at once). */
+export const countersAggregated: CounterOf = (scope, group, name) =>
+  `sum(value) filter (where scope = '${scope}' and counter = '${name}' and ${COUNTER_GROUPS[group]})`;
+
 /** Local disk written beyond the map output: spills and merges. */
 function spillDisk(counter: CounterOf, scope: Scope): string {
   const written = counter(scope, 'fs', 'FILE_BYTES_WRITTEN');
@@ -42,36 +46,52 @@ function spillDisk(counter: CounterOf, scope: Scope): string {
   return `case when ${written} is not null then greatest(${written} - ${mapOutput}, 0) end`;
 }
 
+/** The app_details columns a job's total counters give: [column, SQL]. */
+function counterFigures(counter: CounterOf): [string, string][] {
+  const millis = [counter('total', 'job', 'MILLIS_MAPS'), counter('total', 'job', 'MILLIS_REDUCES')];
+  return [
+    ['task_time_s', `case when ${millis[0]} is not null or ${millis[1]} is not null
+         then (coalesce(${millis[0]}, 0) + coalesce(${millis[1]}, 0)) / 1000.0 end`],
+    ['cpu_time_s', `${counter('total', 'task', 'CPU_MILLISECONDS')} / 1000.0`],
+    ['gc_time_s', `${counter('total', 'task', 'GC_TIME_MILLIS')} / 1000.0`],
+    ['input_bytes', counter('total', 'fs', 'HDFS_BYTES_READ')],
+    ['output_bytes', counter('total', 'fs', 'HDFS_BYTES_WRITTEN')],
+    ['shuffle_read_bytes', counter('total', 'task', 'REDUCE_SHUFFLE_BYTES')],
+    ['shuffle_write_bytes', counter('total', 'task', 'MAP_OUTPUT_MATERIALIZED_BYTES')],
+    ['spill_memory_bytes', 'null::bigint'],
+    ['spill_disk_bytes', spillDisk(counter, 'total')],
+    ['spilled_records', counter('total', 'task', 'SPILLED_RECORDS')],
+    ['output_records', counter('total', 'task', 'MAP_OUTPUT_RECORDS')],
+    ['peak_execution_memory_bytes', 'null::bigint'],
+    ['physical_memory_bytes', counter('total', 'task', 'PHYSICAL_MEMORY_BYTES')],
+  ];
+}
+/** The columns counterColumns gives, in its order. */
+export const COUNTER_COLUMNS = counterFigures(() => '').map(([c]) => c);
+
 /** The app_details columns a job's total counters give, as a SELECT list. */
 export function counterColumns(counter: CounterOf): string {
-  const millis = [counter('total', 'job', 'MILLIS_MAPS'), counter('total', 'job', 'MILLIS_REDUCES')];
-  return `
-    case when ${millis[0]} is not null or ${millis[1]} is not null
-         then (coalesce(${millis[0]}, 0) + coalesce(${millis[1]}, 0)) / 1000.0 end as task_time_s,
-    ${counter('total', 'task', 'CPU_MILLISECONDS')} / 1000.0 as cpu_time_s,
-    ${counter('total', 'task', 'GC_TIME_MILLIS')} / 1000.0 as gc_time_s,
-    ${counter('total', 'fs', 'HDFS_BYTES_READ')} as input_bytes,
-    ${counter('total', 'fs', 'HDFS_BYTES_WRITTEN')} as output_bytes,
-    ${counter('total', 'task', 'REDUCE_SHUFFLE_BYTES')} as shuffle_read_bytes,
-    ${counter('total', 'task', 'MAP_OUTPUT_MATERIALIZED_BYTES')} as shuffle_write_bytes,
-    null::bigint as spill_memory_bytes,
-    ${spillDisk(counter, 'total')} as spill_disk_bytes,
-    ${counter('total', 'task', 'SPILLED_RECORDS')} as spilled_records,
-    ${counter('total', 'task', 'MAP_OUTPUT_RECORDS')} as output_records,
-    null::bigint as peak_execution_memory_bytes,
-    ${counter('total', 'task', 'PHYSICAL_MEMORY_BYTES')} as physical_memory_bytes`;
+  return counterFigures(counter).map(([c, sql]) => `\n    ${sql} as ${c}`).join(',');
 }
+
+/** A phase's figures from its counters, for its stage_list entry (after the task times): [column, SQL]. */
+function phaseCounterFigures(counter: CounterOf, phase: 'map' | 'reduce'): [string, string][] {
+  return [
+    ['gc_time_s', `${counter(phase, 'task', 'GC_TIME_MILLIS')} / 1000.0`],
+    ['shuffle_read_bytes', phase === 'reduce' ? counter(phase, 'task', 'REDUCE_SHUFFLE_BYTES') : 'null::bigint'],
+    ['shuffle_write_bytes', phase === 'map' ? counter(phase, 'task', 'MAP_OUTPUT_MATERIALIZED_BYTES') : 'null::bigint'],
+    ['spill_memory_bytes', 'null::bigint'],
+    ['spill_disk_bytes', spillDisk(counter, phase)],
+    ['input_bytes', counter(phase, 'fs', 'HDFS_BYTES_READ')],
+    ['output_bytes', counter(phase, 'fs', 'HDFS_BYTES_WRITTEN')],
+  ];
+}
+/** The columns phaseCounterColumns gives, in its order. */
+export const PHASE_COUNTER_COLUMNS = phaseCounterFigures(() => '', 'map').map(([c]) => c);
 
 /** A phase's figures from its counters, for its stage_list entry (after the task times, in this order). */
 export function phaseCounterColumns(counter: CounterOf, phase: 'map' | 'reduce'): string {
-  return `
-    ${counter(phase, 'task', 'GC_TIME_MILLIS')} / 1000.0 as gc_time_s,
-    ${phase === 'reduce' ? counter(phase, 'task', 'REDUCE_SHUFFLE_BYTES') : 'null::bigint'} as shuffle_read_bytes,
-    ${phase === 'map' ? counter(phase, 'task', 'MAP_OUTPUT_MATERIALIZED_BYTES') : 'null::bigint'} as shuffle_write_bytes,
-    null::bigint as spill_memory_bytes,
-    ${spillDisk(counter, phase)} as spill_disk_bytes,
-    ${counter(phase, 'fs', 'HDFS_BYTES_READ')} as input_bytes,
-    ${counter(phase, 'fs', 'HDFS_BYTES_WRITTEN')} as output_bytes`;
+  return phaseCounterFigures(counter, phase).map(([c, sql]) => `\n    ${sql} as ${c}`).join(',');
 }
 
 /** A JSON object aggregated from key and value columns in the order of `at` (json_group_object has no order). */

@@ -41,9 +41,8 @@ export async function pullResourceManager(wh: Warehouse, opts: PullOptions): Pro
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new UsageError(`--rm-url ${opts.url}: must be http:// or https://`);
   const source = base.origin + base.pathname.replace(/\/+$/, '');
-  const markRows = (await wh.conn.runAndReadAll(`select mark_ms from ingest_marks where source = $s`, { s: source })).getRows();
   const end = (opts.now ?? Date.now()) - SETTLE_MS;
-  let begin = markRows.length ? Number(markRows[0][0]) : 0;
+  let begin = (await readMark(wh, source)) ?? 0;
   const page = opts.pageHours * 3_600_000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-rm-'));
   const results: FileResult[] = [];
@@ -60,11 +59,7 @@ export async function pullResourceManager(wh: Warehouse, opts: PullOptions): Pro
       fs.rmSync(file);
       results.push(r);
       if (r.status === 'failed') break;
-      await wh.conn.run(
-        `insert into ingest_marks values ($s, $c, $m, now()::timestamp)
-         on conflict (source) do update set mark_ms = excluded.mark_ms, cluster = excluded.cluster, updated_at = excluded.updated_at`,
-        { s: source, c: opts.cluster, m: to },
-      );
+      await saveMark(wh, source, opts.cluster, to);
       begin = to;
     }
   } finally {
@@ -74,18 +69,44 @@ export async function pullResourceManager(wh: Warehouse, opts: PullOptions): Pro
   return results;
 }
 
-async function fetchText(url: string): Promise<string> {
+/** The finishedTime (epoch ms) loaded up to from a pulled source (a URL), if it was pulled before. */
+export async function readMark(wh: Warehouse, source: string): Promise<number | undefined> {
+  const rows = (await wh.conn.runAndReadAll(`select mark_ms from ingest_marks where source = $s`, { s: source })).getRows();
+  return rows.length ? Number(rows[0][0]) : undefined;
+}
+
+export async function saveMark(wh: Warehouse, source: string, cluster: string, markMs: number): Promise<void> {
+  await wh.conn.run(
+    `insert into ingest_marks values ($s, $c, $m, now()::timestamp)
+     on conflict (source) do update set mark_ms = excluded.mark_ms, cluster = excluded.cluster, updated_at = excluded.updated_at`,
+    { s: source, c: cluster, m: markMs },
+  );
+}
+
+/** A GET of JSON; a server that cannot be reached or answers with an error is a FailureError naming `server` and the URL. */
+export async function fetchText(url: string, server = 'the ResourceManager'): Promise<string> {
   let res: Response;
   try {
     res = await fetch(url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     throw new FailureError(
-      `${url}: could not reach the ResourceManager (${cause?.code ?? cause?.message ?? (e as Error).message}). Check the address and that this machine can reach it; windows already loaded are kept, the next pull resumes from there.`,
+      `${url}: could not reach ${server} (${cause?.code ?? cause?.message ?? (e as Error).message}). Check the address and that this machine can reach it; windows already loaded are kept, the next pull resumes from there.`,
     );
   }
   if (!res.ok) {
-    throw new FailureError(`${url}: the ResourceManager answered HTTP ${res.status} ${res.statusText}. Windows already loaded are kept; the next pull resumes from there.`);
+    throw new HttpStatusError(url, res.status, `${url}: ${server} answered HTTP ${res.status} ${res.statusText}. Windows already loaded are kept; the next pull resumes from there.`);
   }
   return res.text();
+}
+
+/** The server answered, with an error status. */
+export class HttpStatusError extends FailureError {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }

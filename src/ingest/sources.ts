@@ -17,6 +17,7 @@ const loaders: Record<string, () => Promise<Source>> = {
   'spark-events': async () => (await import('./spark-events.js')).sparkEvents,
   'spark-history': async () => (await import('./spark-history.js')).sparkHistory,
   jhist: async () => (await import('./jhist.js')).jhist,
+  'mr-history': async () => (await import('./mr-history.js')).mrHistory,
 };
 
 export const FORMATS = Object.keys(loaders);

@@ -167,8 +167,13 @@ const outcomeRank = (t: string) => `(case ${t}.outcome when 'RUNNING' then 0 whe
  * end, the detail read from the log itself wins: it has what the REST lists lack (the task-time
  * spread, the largest task's peak memory, the job's failure message).
  */
-export const REST_DETAIL_SOURCES = ['spark-history'] as const;
-const detailRank = (t: string) => `(case when ${t}.source in (${REST_DETAIL_SOURCES.map((x) => `'${x}'`).join(', ')}) then 0 else 1 end)`;
+export const REST_DETAIL_SOURCES = ['spark-history', 'mr-history'] as const;
+/**
+ * Among REST rows, one built from more of the job's responses wins: `extra.rest_detail` counts
+ * them (mr-history: job, counters, tasks, attempts, AM attempts; a jobs-list entry alone is 0).
+ */
+const detailRank = (t: string) =>
+  `(case when ${t}.source in (${REST_DETAIL_SOURCES.map((x) => `'${x}'`).join(', ')}) then coalesce(try_cast(json_extract_string(${t}.extra, '$.rest_detail') as integer), 0) / 10.0 else 1 end)`;
 const detailEnd = (t: string) => `coalesce(${t}.end_time, ${t}.start_time, timestamp '-infinity')`;
 
 export const APP_DETAILS: Target = {
