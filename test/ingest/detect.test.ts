@@ -184,6 +184,25 @@ describe('gazette ingest without --format', () => {
     assert.match(r.stdout, /not loaded: 1 file\(s\) whose format gazette cannot tell \(named above\); 2 ignored as not data/);
   });
 
+  it('a JobHistory done/ tree: each .jhist loads with the container sizes of the _conf.xml beside it, which is not reported as unplaceable', async () => {
+    const dir = tmpDir();
+    const done = path.join(dir, 'done', '2018', '05', '17', '000000');
+    fs.mkdirSync(done, { recursive: true });
+    for (const f of fs.readdirSync(fixture('jhist', 'dr-elephant'))) fs.copyFileSync(fixture('jhist', 'dr-elephant', f), path.join(done, f));
+    const db = path.join(dir, 'w.duckdb');
+    const r = await runCli(['ingest', '--db', db, path.join(dir, 'done')], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\(jhist\): 3 file\(s\): 3 loaded/);
+    assert.doesNotMatch(r.stderr, /cannot tell/);
+    assert.match(r.stdout, /not loaded: 3 ignored as not data \(job_1526555215992_0001_conf\.xml/);
+    const rows = await query<{ n: bigint }>(db, `select count(*) as n from app_details where map_memory_mb is not null`);
+    assert.equal(Number(rows[0].n), 3);
+    // Named on the command line, a conf is still reported: it is not a format gazette loads on its own.
+    const one = await runCli(['ingest', '--db', db, path.join(done, 'job_1526555215992_0001_conf.xml')], { cwd: dir });
+    assert.equal(one.code, 2);
+    assert.match(one.stderr, /job_1526555215992_0001_conf\.xml: skipped, cannot tell its format \(XML whose root element is <configuration>/);
+  });
+
   it('a file named on the command line that it cannot place: the others load, then exit 2 saying to pass --format', async () => {
     const t = tree();
     const notes = path.join(t.data, 'demo-hpc', 'notes.txt');
