@@ -33,6 +33,8 @@ export interface HistoryPullOptions {
 }
 
 export const APPS_PER_LOAD = 100;
+/** Applications whose responses are asked for at once. */
+const FETCHING_AT_ONCE = 4;
 /** How far before the mark each pull asks again: applications listed late, once their log is read. */
 export const REPLAY_MS = 3_600_000;
 const TIMEOUT_MS = 120_000;
@@ -86,7 +88,7 @@ export async function pullHistoryServer(wh: Warehouse, opts: HistoryPullOptions)
     try {
       const list = path.join(dir, 'applications.json');
       fs.writeFileSync(list, JSON.stringify(chunk.map((a) => a.record)));
-      for (const { record, attempt } of chunk) {
+      await eachAtMost(FETCHING_AT_ONCE, chunk, async ({ record, attempt }) => {
         const appPath = [record.id, attempt.attemptId].filter((x): x is string => !!x);
         const appDir = path.join(dir, ...appPath.map(safeName));
         fs.mkdirSync(appDir, { recursive: true });
@@ -100,7 +102,7 @@ export async function pullHistoryServer(wh: Warehouse, opts: HistoryPullOptions)
           }
           fs.writeFileSync(path.join(appDir, part.file), JSON.stringify(body));
         }
-      }
+      });
       const [r] = await ingestFiles(wh, [{ path: list, label: listUrl }], {
         source: sparkHistory, cluster: opts.cluster, timezone: opts.timezone, settings: opts.settings, onFile: opts.onFile, warn: opts.warn,
       });
@@ -168,6 +170,27 @@ async function notYetLoaded<T extends { record: { id: string }; attempt: { end: 
     ).getRows().map((r) => String(r[0])),
   );
   return apps.filter((a) => !held.has(`${a.record.id}@${a.attempt.end}`));
+}
+
+/**
+ * `work` on each item, at most `n` at a time; all of them settle before the first failure is
+ * thrown (so none is still writing when the caller cleans up).
+ */
+async function eachAtMost<T>(n: number, items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  if (failed) throw failed.error;
 }
 
 /** Spark's minEndDate format: 2015-02-03T16:42:40.000GMT. */

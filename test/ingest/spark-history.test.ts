@@ -249,6 +249,16 @@ describe('spark-history', () => {
       assert.deepEqual(nums(row, ['stages', 'failed_stages']), [4, 2]);
       // The failure reason comes from the stages listed: stage 2's is not.
       assert.equal(row.failure_reason, 'org.apache.spark.shuffle.FetchFailedException: Failed to connect to node-1/10.0.0.1:7337');
+
+      // With no stage list at all, the same figures, and no stage_list.
+      fs.rmSync(stages);
+      const db3 = path.join(tmpDir(), 'w.duckdb');
+      const r3 = await ingest(db3, path.join(dir, 'applications.json'));
+      assert.equal(r3.code, 0, r3.stderr);
+      assert.doesNotMatch(r3.stderr, /lacks stages/);
+      const row3 = await app(db3, YARN_APP);
+      assert.deepEqual(nums(row3, ['tasks', 'failed_tasks', 'killed_tasks', 'input_bytes', 'stages', 'failed_stages']), [11, 2, 1, 3000, 4, 2]);
+      assert.deepEqual([row3.task_time_s, row3.stage_list, row3.failure_reason], [null, null, null]);
     });
 
     it('loads the list anew when a per-application file beside it changed, and skips it when nothing did', async () => {
