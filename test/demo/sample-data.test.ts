@@ -65,13 +65,17 @@ describe('answer key against the warehouse', () => {
     status = s.stdout;
   });
 
-  test('npm start prints what the warehouse holds: clusters, jobs per state, date range, capacity, storage, incidents, rejects', () => {
+  test('npm start prints what the warehouse holds: clusters, jobs per state, date range, Spark and MapReduce history, capacity, storage, incidents, rejects', () => {
     const n = (x: number) => x.toLocaleString('en-US');
     const h = answers.clusters['demo-hadoop'];
     const p = answers.clusters['demo-hpc'];
     assert.match(status, new RegExp(`demo-hadoop \\(yarn\\): ${n(h.jobs)} jobs from 2025-03-31 to 2026-11-21`));
     assert.match(status, new RegExp(`${n(h.by_state.SUCCEEDED)} succeeded, ${n(h.by_state.FAILED)} failed, ${n(h.by_state.KILLED)} killed, ${h.by_state.RUNNING} running`));
     assert.match(status, new RegExp(`demo-hpc \\(slurm\\): ${n(p.jobs)} jobs from 2025-04-01 to 2026-11-2`));
+    // Every sampled Spark and MapReduce application is also in the RM's records (one job each; the job counts above are the RM's).
+    const hist = answers.job_history;
+    assert.match(status, new RegExp(`demo-hadoop spark history: ${hist.spark_event_logs} applications from [\\d-]+ to [\\d-]+ \\(0 failed\\); ${hist.spark_event_logs} also in the scheduler's records`));
+    assert.match(status, new RegExp(`demo-hadoop mapreduce history: ${hist.jhist_files} applications from [\\d-]+ to [\\d-]+ \\(0 failed\\); ${hist.jhist_files} also in the scheduler's records`));
     assert.match(status, /demo-hadoop capacity: \d+ snapshots/);
     assert.match(status, /demo-hadoop incidents: 8 \(2 critical, 3 major, 2 minor, 1 maintenance\)/);
     assert.match(status, /demo-hadoop storage: \d+ NameNode snapshots from .*; latest [\d.]+ TiB capacity, [\d.]+ TiB used \(\d+\.\d%\)/);
