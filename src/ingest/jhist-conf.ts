@@ -13,8 +13,8 @@ export interface JobConf {
 }
 
 /** The newer name first; Hadoop 1's mapred.job.*.memory.mb is used when the newer one is absent. */
-const MAP_MEMORY = ['mapreduce.map.memory.mb', 'mapred.job.map.memory.mb'];
-const REDUCE_MEMORY = ['mapreduce.reduce.memory.mb', 'mapred.job.reduce.memory.mb'];
+export const MAP_MEMORY = ['mapreduce.map.memory.mb', 'mapred.job.map.memory.mb'];
+export const REDUCE_MEMORY = ['mapreduce.reduce.memory.mb', 'mapred.job.reduce.memory.mb'];
 
 /** The conf beside `jhistFile` for `jobId`, or undefined when there is none. */
 export async function readJobConf(jhistFile: string, jobId: string): Promise<JobConf | undefined> {

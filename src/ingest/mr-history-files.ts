@@ -9,6 +9,7 @@
  *   {"taskAttempts": {...}} / {"taskAttempt": {...}}  …/tasks/{taskid}/attempts[/{attemptid}]
  *   {"jobTaskCounters": …} / {"jobTaskAttemptCounters": …}  a task's or an attempt's counters
  *   {"jobAttempts": {"jobAttempt": [...]}}      …/{jobid}/jobattempts         its ApplicationMaster attempts
+ *   {"conf": {"path": …, "property": [...]}}     …/{jobid}/conf                its configuration (container sizes)
  *   {"historyInfo": {...}}                      /ws/v1/history/info           the server itself
  */
 import fs from 'node:fs';
@@ -18,7 +19,7 @@ import { readHead } from './read-head.js';
 /** The responses gazette reads, by their first (only) key. */
 export const RESPONSE_ROOTS = [
   'jobs', 'job', 'jobCounters', 'tasks', 'task', 'taskAttempts', 'taskAttempt',
-  'jobTaskCounters', 'jobTaskAttemptCounters', 'jobAttempts', 'historyInfo',
+  'jobTaskCounters', 'jobTaskAttemptCounters', 'jobAttempts', 'conf', 'historyInfo',
 ] as const;
 export type ResponseRoot = (typeof RESPONSE_ROOTS)[number];
 
@@ -37,6 +38,8 @@ export function responseRoot(head: string): ResponseRoot | undefined {
   const root = m[1] as ResponseRoot;
   const empty = m[2] !== '{';
   if (root === 'historyInfo') return /"(?:hadoopVersion|startedOn)"/.test(head) ? root : undefined;
+  // A job's conf: its path is the job's staging directory (…/.staging/job_…/job.xml).
+  if (root === 'conf') return /"path"\s*:\s*"[^"]*\/job_\d+_\d+[^"]*"/.test(head) && /"property"/.test(head) ? root : undefined;
   if (COMMON.has(root) && !empty && !MR_ID.test(head)) return undefined;
   if (root === 'job' && empty) return undefined;
   return root;

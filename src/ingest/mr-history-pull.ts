@@ -7,13 +7,13 @@
  * `/ws/v1/history/mapreduce/jobs?finishedTimeBegin=<mark>&finishedTimeEnd=<a minute ago>` (the
  * first pull: everything the server keeps) and splits the stretch into windows at most
  * --page-hours wide, each starting at the mark or at the next job (a stretch with no job is not
- * asked for); a window that is the whole stretch is not asked for twice. For each job in a window's list it
- * fetches `/jobs/{id}`, `/counters`, `/tasks` and `/jobattempts`, and the attempts of up to
- * ATTEMPTS_PER_JOB failed tasks (their errors). The responses are written, as fetched, into one
- * temporary directory per window (jobs.json, job_…json, job_…_counters.json…) and the window is
- * loaded as one mr-history file, its jobs list (recorded under its URL): each job's row is built
- * from its responses beside the list (mr-history.ts). The mark advances after each window that
- * loads.
+ * asked for); a window that is the whole stretch is not asked for twice. For each job in a
+ * window's list it fetches `/jobs/{id}`, `/counters`, `/conf` (cut to the container sizes),
+ * `/tasks` and `/jobattempts`, and the attempts of up to ATTEMPTS_PER_JOB failed tasks (their
+ * errors). The responses are written into one temporary directory per window (jobs.json,
+ * job_….json, job_…_counters.json…) and the window is loaded as one mr-history file, its jobs
+ * list (recorded under its URL): each job's row is built from its responses beside the list
+ * (mr-history.ts). The mark advances after each window that loads.
  *
  * A server that cannot be reached, or a jobs list it refuses, stops the pull (exit 1): the
  * windows already loaded stay, the next pull resumes from the mark. A job whose own responses
@@ -27,6 +27,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Settings } from '../settings.js';
 import type { Warehouse } from '../warehouse/open.js';
+import { MAP_MEMORY, REDUCE_MEMORY } from './jhist-conf.js';
 import { mrHistory } from './mr-history.js';
 import { ingestFiles, type FileResult } from './pipeline.js';
 import { fetchText, HttpStatusError, readMark, saveMark } from './rm-pull.js';
@@ -152,11 +153,11 @@ async function fetchJobs(api: string, ids: string[], dir: string, refused: strin
 }
 
 async function fetchJob(api: string, id: string, dir: string, refused: string[]): Promise<void> {
-  const get = async (suffix: string, file: string): Promise<string | undefined> => {
+  const get = async (suffix: string, file: string, keep: (body: string) => string = (b) => b): Promise<string | undefined> => {
     const url = `${api}/jobs/${id}${suffix}`;
     try {
       const body = await fetchText(url, SERVER);
-      fs.writeFileSync(path.join(dir, file), body);
+      fs.writeFileSync(path.join(dir, file), keep(body));
       return body;
     } catch (e) {
       if (!(e instanceof HttpStatusError)) throw e;
@@ -166,10 +167,27 @@ async function fetchJob(api: string, id: string, dir: string, refused: string[])
   };
   if ((await get('', `${id}.json`)) === undefined) return;
   await get('/counters', `${id}_counters.json`);
+  await get('/conf', `${id}_conf.json`, confSizes);
   await get('/jobattempts', `${id}_jobattempts.json`);
   const tasks = await get('/tasks', `${id}_tasks.json`);
   for (const task of failedTasks(tasks).slice(0, ATTEMPTS_PER_JOB)) {
     await get(`/tasks/${task}/attempts`, `${id}_tasks_${task}_attempts.json`);
+  }
+}
+
+/**
+ * A conf response cut to what gazette reads of it, the container sizes: it holds every property of
+ * the job (hundreds of kilobytes), a window's worth would fill the temporary directory.
+ */
+function confSizes(text: string): string {
+  try {
+    const doc = JSON.parse(text) as { conf?: { path?: unknown; property?: { name?: unknown }[] } };
+    const props = doc.conf?.property;
+    if (!doc.conf || !Array.isArray(props)) return text;
+    const wanted = new Set<unknown>([...MAP_MEMORY, ...REDUCE_MEMORY]);
+    return JSON.stringify({ conf: { ...doc.conf, property: props.filter((p) => p && wanted.has(p.name)) } });
+  } catch {
+    return text;
   }
 }
 

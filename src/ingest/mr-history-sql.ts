@@ -8,11 +8,12 @@ import {
   COUNTER_COLUMNS, PHASE_COUNTER_COLUMNS, applicationIdOf, counterColumns, countersAggregated, countersByGroup, failedAttemptReasons,
   phaseCounterColumns, taskTimeColumns,
 } from './mr-figures.js';
+import { MAP_MEMORY, REDUCE_MEMORY } from './jhist-conf.js';
 import type { StageContext } from './source.js';
 
 /** The responses a row is built from, as extra.responses names them. */
 const RESPONSE_OF = `case kind when 'entry' then 'jobs' when 'job' then 'job' when 'counters' then 'counters' when 'task' then 'tasks'
-                               when 'attempt' then 'attempts' when 'jobattempt' then 'jobattempts' end`;
+                               when 'attempt' then 'attempts' when 'jobattempt' then 'jobattempts' when 'conf' then 'conf' end`;
 /** Fields of a job response that have a column or a place in extra; the others are kept as they are. */
 const MAPPED = [
   'id', 'name', 'user', 'queue', 'state', 'submitTime', 'startTime', 'finishTime', 'mapsTotal', 'mapsCompleted', 'reducesTotal',
@@ -21,6 +22,8 @@ const MAPPED = [
 ];
 const RUNNING_STATES = `('NEW', 'INITED', 'SETUP', 'RUNNING', 'COMMITTING', 'KILL_WAIT', 'FAIL_WAIT', 'FAIL_ABORT', 'KILL_ABORT')`;
 const ts = (ms: string) => `case when ${ms} > 0 then make_timestamp(${ms} * 1000) end`;
+/** A time the server gives as 0 or -1 when there is none. */
+const positive = (ms: string) => `case when ${ms} > 0 then ${ms} end`;
 
 /** The job's counters, tasks, attempts and fields, one table each, from the parts read. */
 export async function stageTables(ctx: StageContext): Promise<void> {
@@ -42,9 +45,9 @@ export async function stageTables(ctx: StageContext): Promise<void> {
     `create temp table stg_mrh_tasks as
      select *, bool_or(status = 'SUCCEEDED') over (partition by job, phase) as phase_ok
      from (select job, id, ${phase} as phase, upper(json_extract_string(doc, '$.state')) as status,
-                  nullif(${num('startTime')}, 0) as start_ms, nullif(${num('finishTime')}, 0) as finish_ms,
+                  ${positive(num('startTime'))} as start_ms, ${positive(num('finishTime'))} as finish_ms,
                   case when upper(json_extract_string(doc, '$.state')) in ('SUCCEEDED', 'FAILED', 'KILLED')
-                       then coalesce(${num('elapsedTime')}, nullif(${num('finishTime')}, 0) - nullif(${num('startTime')}, 0)) / 1000.0 end as d
+                       then coalesce(${num('elapsedTime')}, ${positive(num('finishTime'))} - ${positive(num('startTime'))}) / 1000.0 end as d
            from (select job, id, arg_min(doc, (src, line)) as doc from stg_mrh_parts where kind = 'task' group by job, id))`,
   );
   await conn.run(
@@ -53,6 +56,17 @@ export async function stageTables(ctx: StageContext): Promise<void> {
             case when upper(json_extract_string(doc, '$.state')) = 'FAILED' then nullif(trim(split_part(json_extract_string(doc, '$.diagnostics'), chr(10), 1)), '') end as error,
             row_number() over (partition by job order by ${num('startTime')} nulls last, id) as error_at
      from (select job, id, arg_min(doc, (src, line)) as doc from stg_mrh_parts where kind = 'attempt' group by job, id)`,
+  );
+  // The container sizes asked for, from the conf response: the first of the names set to a positive number (as jhist-conf.ts).
+  const size = (names: readonly string[]) =>
+    `coalesce(${names.map((n) => `max(v) filter (where name = '${n}' and v > 0)`).join(', ')})`;
+  await conn.run(
+    `create temp table stg_mrh_conf as
+     select job, any_value(path) as path, ${size(MAP_MEMORY)} as map_mb, ${size(REDUCE_MEMORY)} as reduce_mb
+     from (select job, json_extract_string(doc, '$.path') as path, json_extract_string(p, '$.name') as name, try_cast(json_extract_string(p, '$.value') as double) as v
+           from (select job, doc, unnest(json_extract(doc, '$.property[*]')) as p
+                 from (select job, arg_min(doc, (src, line)) as doc from stg_mrh_parts where kind = 'conf' group by job)))
+     group by job`,
   );
   // The figures from counters, per job and per job and phase (aggregates: one pass over the counters).
   const agg = countersAggregated;
@@ -99,11 +113,12 @@ export async function stageTables(ctx: StageContext): Promise<void> {
             ${n('avgShuffleTime')} as avg_shuffle_time_ms, ${n('avgMergeTime')} as avg_merge_time_ms,
             ${attempts('Map', 'successful')} as successful_map_attempts, ${attempts('Reduce', 'successful')} as successful_reduce_attempts,
             am.n as am_attempts, am.container as am_container,
+            conf.map_mb, conf.reduce_mb, conf.path as conf_path,
             coalesce(resp.responses, []) as responses,
             (select nullif(json_group_object(key, value)::varchar, '{}')::json from json_each(coalesce(jd.doc, en.doc))
              where key not in (${MAPPED.map((k) => `'${k}'`).join(', ')})) as other_fields
      from j left join en using (job) left join jd using (job) left join am using (job) left join resp using (job)
-            left join stg_mrh_figures f using (job)`,
+            left join stg_mrh_figures f using (job) left join stg_mrh_conf conf using (job)`,
   );
   const unknown = (await conn.runAndReadAll(
     `select distinct state from stg_mrh_base where state is not null and upper(state) not in ('SUCCEEDED', 'FAILED', 'ERROR', 'KILLED') and upper(state) not in ${RUNNING_STATES} order by 1`,
@@ -154,7 +169,7 @@ export const ROWS_SQL = `
     j.name,
     j."user",
     j.queue,
-    ${ts('coalesce(nullif(j.start_ms, 0), j.submit_ms)')} as start_time,
+    ${ts(`coalesce(${positive('j.start_ms')}, j.submit_ms)`)} as start_time,
     ${ts('j.finish_ms')} as end_time,
     ${outcome('j.state')} as outcome,
     nullif(concat_ws('; ', j.diagnostics, ${failedAttemptReasons('stg_mrh_attempts', 'job = j.job')}), '') as failure_reason,
@@ -162,8 +177,8 @@ export const ROWS_SQL = `
     null::bigint as executors_removed,
     null::double as executor_cores,
     null::double as executor_memory_mb,
-    null::double as map_memory_mb,
-    null::double as reduce_memory_mb,
+    j.map_mb as map_memory_mb,
+    j.reduce_mb as reduce_memory_mb,
     null::bigint as jobs,
     null::bigint as failed_jobs,
     (select count(*) from st where st.job = j.job) as stages,
@@ -184,7 +199,7 @@ export const ROWS_SQL = `
       'successful_map_attempts', j.successful_map_attempts, 'successful_reduce_attempts', j.successful_reduce_attempts,
       'avg_map_time_ms', j.avg_map_time_ms, 'avg_reduce_time_ms', j.avg_reduce_time_ms,
       'avg_shuffle_time_ms', j.avg_shuffle_time_ms, 'avg_merge_time_ms', j.avg_merge_time_ms,
-      'am_attempts', j.am_attempts, 'responses', j.responses,
+      'am_attempts', j.am_attempts, 'conf', j.conf_path, 'responses', j.responses,
       'rest_detail', len(list_filter(j.responses, r -> r <> 'jobs')), 'fields', j.other_fields) as extra,
     j._line
   from stg_mrh_base j left join stg_mrh_figures f on f.job = j.job`;

@@ -17,7 +17,7 @@
  *   and loads the list: one file a window.
  * - Which row stands (targets.ts APP_DETAILS): an ended job before a running one; then, at the
  *   same end, the job's .jhist before any REST row, and a REST row built from more of the job's
- *   responses (job, counters, tasks, attempts, AM attempts: `extra.rest_detail`) before one from
+ *   responses (job, counters, conf, tasks, attempts, AM attempts: `extra.rest_detail`) before one from
  *   fewer — a jobs-list entry alone (0) never replaces a row that had the job's own response.
  *
  * Columns:
@@ -29,8 +29,9 @@
  *   SUCCEEDED, FAILED (ERROR too), KILLED; NEW, INITED, RUNNING and the *_WAIT states are
  *   RUNNING; a row with no state (counters without the job) UNKNOWN.
  * - maps/reduces are attempts launched: the job's successful + failed + killed attempts (else
- *   the TOTAL_LAUNCHED_* counters); failed_maps, killed_maps (and reduces) its failed and killed attempts. A jobs
- *   list gives no attempt counts: they are null, and its task counts are in extra.
+ *   the TOTAL_LAUNCHED_* counters); failed_maps, killed_maps (and reduces) its failed and killed
+ *   attempts. A jobs list gives no attempt counts: they are null, and its task counts are in extra.
+ * - map_memory_mb/reduce_memory_mb come from the conf response, by the names jhist-conf.ts reads.
  * - The counter figures (task time MILLIS_MAPS + MILLIS_REDUCES, CPU, GC, HDFS bytes, shuffle,
  *   spill, physical memory) come from totalCounterValue; a phase's in stage_list from
  *   mapCounterValue / reduceCounterValue. `counters` holds the totals by group, as for .jhist.
@@ -48,6 +49,7 @@ import path from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import { stageJsonDocument } from './json-document.js';
 import { describeJsonFault, findJsonFault } from './json-position.js';
+import { applicationIdOf } from './mr-figures.js';
 import { RESPONSE_ROOTS, responsesBeside, type ResponseRoot } from './mr-history-files.js';
 import { ROWS_SQL, stageTables } from './mr-history-sql.js';
 import { FileFormatError, duckdbReason, type Source, type StageContext, type Staged } from './source.js';
@@ -63,7 +65,7 @@ interface Part {
   kind: string;
   noun: string;
   /** How the job id follows from the record's id. */
-  job: 'id' | 'task' | 'attempt' | 'logs';
+  job: 'id' | 'task' | 'attempt' | 'logs' | 'path';
 }
 const PARTS: Record<Exclude<ResponseRoot, 'historyInfo'>, Part> = {
   jobs: { path: '$.jobs.job', list: true, kind: 'entry', noun: 'job', job: 'id' },
@@ -76,6 +78,7 @@ const PARTS: Record<Exclude<ResponseRoot, 'historyInfo'>, Part> = {
   jobTaskCounters: { path: '$.jobTaskCounters', list: false, kind: 'task-counters', noun: 'task counters response', job: 'task' },
   jobTaskAttemptCounters: { path: '$.jobTaskAttemptCounters', list: false, kind: 'attempt-counters', noun: 'attempt counters response', job: 'attempt' },
   jobAttempts: { path: '$.jobAttempts.jobAttempt', list: true, kind: 'jobattempt', noun: 'job attempt', job: 'logs' },
+  conf: { path: '$.conf', list: false, kind: 'conf', noun: 'conf response', job: 'path' },
 };
 /** task_1326381300833_2_2_m_0, attempt_1416424547277_0002_m_000000_0: the job's part of the id. */
 const TASK_ID = `'^task_([0-9]+(?:_[0-9]+)+)_[mMrR]_[0-9]+$'`;
@@ -93,11 +96,14 @@ function recordsSql(docs: string): string {
     const id = `nullif(trim(json_extract_string(doc, '$.id')), '')`;
     const fromId = (re: string) => `case when regexp_full_match(${id}, ${re}) then 'job_' || regexp_extract(${id}, ${re}, 1) end`;
     const logs = `nullif(regexp_extract(json_extract_string(doc, '$.logsLink'), '/(job_[0-9]+(?:_[0-9]+)+)(?:/|$)', 1), '')`;
-    const job = { id, task: fromId(TASK_ID), attempt: fromId(ATTEMPT_ID), logs }[p.job];
+    // The conf's path is the job's staging directory, …/.staging/job_1326381300833_0002/job.xml.
+    const confPath = `nullif(regexp_extract(json_extract_string(doc, '$.path'), '/(job_[0-9]+(?:_[0-9]+)+)/', 1), '')`;
+    const job = { id, task: fromId(TASK_ID), attempt: fromId(ATTEMPT_ID), logs, path: confPath }[p.job];
     return `select src, line, '${p.kind}' as kind, ${id} as id, ${job} as job,
               case when json_type(doc) <> 'OBJECT' then 'a ${p.noun} that is not a JSON object'
                    when ${job} is not null then null
                    when '${p.job}' = 'logs' then 'a ${p.noun} that names no job (no job id in its logsLink)'
+                   when '${p.job}' = 'path' then 'a ${p.noun} that names no job (no job directory in its path)'
                    when ${id} is null then 'a ${p.noun} without its "id"'
                    else 'a ${p.noun} whose id "' || ${id} || '" does not name its job' end as reason,
               doc
@@ -179,9 +185,10 @@ async function readResponsesBeside(ctx: StageContext): Promise<void> {
   });
   await conn.run(
     `insert into stg_mrh_parts
-     select r.src, r.line, r.kind, r.id, r.job, r.doc
+     select r.src, r.line, r.kind, r.id, b.job, r.doc
      from (${recordsSql(`(select * from stg_mrh_docs where src > 0 and src not in (select src from stg_mrh_docs group by src having count(*) > 1))`)}) r
-     join stg_mrh_beside b on b.src = r.src and b.job = r.job
+     -- a conf names its staging directory: job_1326381300833_0002 for 0.23's job_1326381300833_2_2, the same application
+     join stg_mrh_beside b on b.src = r.src and (b.job = r.job or (r.kind = 'conf' and ${applicationIdOf('b.job')} = ${applicationIdOf('r.job')}))
      where r.reason is null and r.kind <> 'entry'`,
   );
 }

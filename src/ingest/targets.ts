@@ -170,7 +170,7 @@ const outcomeRank = (t: string) => `(case ${t}.outcome when 'RUNNING' then 0 whe
 export const REST_DETAIL_SOURCES = ['spark-history', 'mr-history'] as const;
 /**
  * Among REST rows, one built from more of the job's responses wins: `extra.rest_detail` counts
- * them (mr-history: job, counters, tasks, attempts, AM attempts; a jobs-list entry alone is 0).
+ * them (mr-history: job, counters, conf, tasks, attempts, AM attempts; a jobs-list entry alone is 0).
  */
 const detailRank = (t: string) =>
   `(case when ${t}.source in (${REST_DETAIL_SOURCES.map((x) => `'${x}'`).join(', ')}) then coalesce(try_cast(json_extract_string(${t}.extra, '$.rest_detail') as integer), 0) / 10.0 else 1 end)`;

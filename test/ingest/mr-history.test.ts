@@ -196,7 +196,7 @@ describe('mr-history', () => {
     });
   });
 
-  describe('a failed job (hand-made: job, counters, tasks, the failed task\'s attempts, two AM attempts)', () => {
+  describe('a failed job (hand-made: job, counters, conf, tasks, the failed task\'s attempts, two AM attempts)', () => {
     const db = path.join(tmpDir(), 'w.duckdb');
     before(async () => {
       const r = await ingest(db, mh('failed-job-attempt-errors'));
@@ -213,6 +213,13 @@ describe('mr-history', () => {
       );
       // The last of the two AM attempts (container_e05_1700000000000_0007_02_000001).
       assert.deepEqual([d.attempt_id, extra(d).am_attempts], ['appattempt_1700000000000_0007_000002', 2]);
+      assert.deepEqual([extra(d).responses, extra(d).rest_detail], [['attempts', 'conf', 'counters', 'job', 'jobattempts', 'tasks'], 6]);
+    });
+
+    it('takes the container sizes from the conf: mapreduce.map.memory.mb over mapred.job.map.memory.mb; -1 is no size', async () => {
+      const d = await detail(db, 'application_1700000000000_0007');
+      // mapreduce.map.memory.mb 4096 (mapred.job.map.memory.mb 1024 is the older name); mapreduce.reduce.memory.mb -1, so mapred.job.reduce.memory.mb 8192
+      assert.deepEqual([d.map_memory_mb, d.reduce_memory_mb, extra(d).conf], [4096, 8192, 'hdfs://nn.example.com:8020/user/alice/.staging/job_1700000000000_0007/job.xml']);
     });
 
     it('counts attempts launched, failed and killed (successful + failed + killed: 3 + 4 + 1 maps, 0 + 0 + 1 reduces)', async () => {
@@ -330,8 +337,9 @@ describe('mr-history', () => {
   });
 
   describe('telling the responses from their content', () => {
-    it('places every docs example (and the invalid list) as mr-history', async () => {
+    it('places every docs example (and the invalid list), and a conf response, as mr-history', async () => {
       for (const f of fs.readdirSync(mh('hadoop-docs'))) assert.deepEqual(await detectFormat(mh('hadoop-docs', f)), { format: 'mr-history' }, f);
+      assert.deepEqual(await detectFormat(mh('failed-job-attempt-errors', 'job_1700000000000_0007_conf.json')), { format: 'mr-history' });
     });
 
     it('does not take a {"job": …} or {"tasks": …} naming no MapReduce id', async () => {
@@ -385,11 +393,14 @@ describe('ingest --jhs-url', () => {
         const inWindow = jobs.filter((j) => Number(j.job.finishTime) >= begin && Number(j.job.finishTime) <= end);
         return send(200, JSON.stringify({ jobs: { job: inWindow.map((j) => Object.fromEntries(LIST_FIELDS.map((f) => [f, j.job[f]]))) } }));
       }
-      const m = /^\/ws\/v1\/history\/mapreduce\/jobs\/(job_[0-9_]+)(?:\/(counters|tasks|jobattempts)(?:\/(task_[0-9_mr]+)\/attempts)?)?$/.exec(u.pathname);
+      const m = /^\/ws\/v1\/history\/mapreduce\/jobs\/(job_[0-9_]+)(?:\/(counters|conf|tasks|jobattempts)(?:\/(task_[0-9_mr]+)\/attempts)?)?$/.exec(u.pathname);
       const job = m && jobs.find((j) => j.id === m[1]);
       if (!job) return send(404, '{"RemoteException":{"message":"not found"}}');
       const file = path.join(job.dir, job.prefix + (m[2] ? `_${m[2]}` : '') + (m[3] ? `_task_${m[3].slice(5)}_attempts` : '') + '.json');
-      return fs.existsSync(file) ? send(200, fs.readFileSync(file, 'utf8')) : send(404, '{"RemoteException":{"message":"not found"}}');
+      if (fs.existsSync(file)) return send(200, fs.readFileSync(file, 'utf8'));
+      // A job without a conf capture: a conf with no property of note (a server always has one).
+      if (m[2] === 'conf' && !m[3]) return send(200, JSON.stringify({ conf: { path: `hdfs://nn/user/${job.job.user}/.staging/${job.id}/job.xml`, property: [] } }));
+      return send(404, '{"RemoteException":{"message":"not found"}}');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -407,17 +418,18 @@ describe('ingest --jhs-url', () => {
     assert.match(lists[0], /^\/ws\/v1\/history\/mapreduce\/jobs\?finishedTimeBegin=1&finishedTimeEnd=\d+$/);
     assert.deepEqual(lists.slice(1).map((s) => Number(/finishedTimeBegin=(\d+)/.exec(s)![1])), [1326381582106, 1416424785433, 1760000200000]);
     assert.deepEqual(lists.slice(1, 3).map((s) => Number(/finishedTimeEnd=(\d+)/.exec(s)![1])), [1326381582106 + 86_400_000, 1416424785433 + 86_400_000]);
-    // each job: job, counters, jobattempts, tasks; the failed job also its failed task's attempts
+    // each job: job, counters, conf, jobattempts, tasks; the failed job also its failed task's attempts
     const details = seen.filter((s) => s.startsWith('/ws/v1/history/mapreduce/jobs/'));
-    assert.equal(details.length, 13);
+    assert.equal(details.length, 16);
     assert.ok(details.includes('/ws/v1/history/mapreduce/jobs/job_1700000000000_0007/tasks/task_1700000000000_0007_m_000003/attempts'));
     assert.match(first.stdout, /prod \(mr-history\): 3 file\(s\): 3 loaded, .*3 applications read, 3 new or newer, 0 rows rejected/);
 
     const docsJob = await detail(db, 'application_1326381300833_0002');
     // its list entry and its responses (no failed task: no attempts asked for)
-    assert.deepEqual([docsJob.cpu_time_s, extra(docsJob).responses, extra(docsJob).rest_detail], [1.83, ['counters', 'job', 'jobattempts', 'jobs', 'tasks'], 4]);
+    assert.deepEqual([docsJob.cpu_time_s, extra(docsJob).responses, extra(docsJob).rest_detail], [1.83, ['conf', 'counters', 'job', 'jobattempts', 'jobs', 'tasks'], 5]);
     const failed = await detail(db, 'application_1700000000000_0007');
-    assert.deepEqual([failed.outcome, failed.maps, failed.task_time_s], ['FAILED', 8, 155]);
+    // the conf the pull kept is cut to the container sizes: the same sizes
+    assert.deepEqual([failed.outcome, failed.maps, failed.task_time_s, failed.map_memory_mb, failed.reduce_memory_mb], ['FAILED', 8, 155, 4096, 8192]);
     assert.match(String(failed.failure_reason), /; Error: Java heap space \(3 attempts\); Container/);
     const runs = await query<{ file: string }>(db, `select file from ingest_runs order by id`);
     assert.deepEqual(runs.map((x) => x.file), lists.slice(1).map((s) => url + s));
@@ -441,7 +453,7 @@ describe('ingest --jhs-url', () => {
       assert.equal(r.code, 1);
       assert.match(r.stderr, new RegExp(`refused 1 response\\(s\\) of single jobs.*\\n  ${url}/ws/v1/history/mapreduce/jobs/job_1416424547277_0002/counters: HTTP 500`, 's'));
       const d = await detail(db, 'application_1416424547277_0002');
-      assert.deepEqual([d.name, d.maps, d.cpu_time_s, extra(d).responses], ['TeraGen', 2, null, ['job', 'jobattempts', 'jobs', 'tasks']]);
+      assert.deepEqual([d.name, d.maps, d.cpu_time_s, extra(d).responses], ['TeraGen', 2, null, ['conf', 'job', 'jobattempts', 'jobs', 'tasks']]);
       const [mark] = await query<{ n: bigint }>(db, `select count(*) as n from ingest_marks`);
       assert.equal(Number(mark.n), 1, 'the pull went on: one refused job does not hold it back');
     } finally {
