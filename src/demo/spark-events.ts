@@ -348,6 +348,8 @@ function write(app: App, plan: SparkPlan, run: Simulated, at: { appStart: number
     },
   ];
   const lines = [...head, ...evs.map((e) => e.json()), { Event: 'SparkListenerApplicationEnd', Timestamp: at.appEnd }].map((x) => JSON.stringify(x));
+  // Spark writes the task's CPU amount as a double.
+  lines[1] = lines[1].replace('"Amount":1}}}', '"Amount":1.0}}}');
   const stageFigures = stages.map((st, sj) => {
     const runs = st.tasks.map((k) => k.runMs).sort((a, b) => a - b);
     const m = runs.length >> 1;
