@@ -21,17 +21,17 @@
  * reported, since a busy machine makes the timings meaningless. Progress goes to stderr;
  * the result table to stdout.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance, version as duckdbVersionOf } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { openWarehouse } from '../src/warehouse/open.js';
 import { ingestFiles, type FileResult } from '../src/ingest/pipeline.js';
 import { jobSource } from '../src/ingest/sources.js';
 import { loadSettings } from '../src/settings.js';
 import { prng, type Rng } from '../src/demo/rng.js';
+import { cpuNote, duckdbVersion, fastest, fmtInt, log, rmDb, spawnPhase, table, writePhaseResult, type Measured } from './phases.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -44,6 +44,8 @@ interface Options {
   rows: number;
   only?: Format;
   phase?: string;
+  /** With --phase: where the phase writes its result. */
+  result?: string;
   keep: boolean;
   repeat: number;
 }
@@ -78,6 +80,7 @@ function parseArgs(argv: string[]): Options {
       if (v !== 'yarn' && v !== 'sacct' && v !== 'yarn-apps') fail(`--only ${v}: yarn or sacct`);
       o.only = v === 'sacct' ? 'sacct' : 'yarn';
     } else if (a === '--phase') o.phase = val();
+    else if (a === '--result') o.result = val();
     else if (a === '--keep') o.keep = true;
     else if (a === '--repeat') {
       o.repeat = Number(val());
@@ -95,15 +98,6 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
-const duckdbVersion = () => {
-  try {
-    return duckdbVersionOf();
-  } catch {
-    return '?';
-  }
-};
-const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const fmtMB = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 
 // ---------------------------------------------------------------------------------------------
@@ -523,11 +517,9 @@ function ensureData(o: Options, f: Format): DataSet {
 // ---------------------------------------------------------------------------------------------
 // Phases (each in a child process)
 
-interface PhaseResult {
+interface PhaseResult extends Measured {
   phase: string;
   seconds: number;
-  /** Peak RSS of the phase's process, bytes. */
-  maxRss: number;
   rows?: number;
   jobs?: number;
   rejects?: number;
@@ -536,35 +528,14 @@ interface PhaseResult {
   message?: string;
   /** With --repeat: every run's seconds. */
   all?: number[];
-  /** CPU seconds the phase's process used. */
-  cpuS?: number;
-  /** Wall seconds of the child process, and CPU seconds other processes on the machine used meanwhile (Linux). */
-  wallS?: number;
-  othersCpuS?: number;
 }
+type PhaseOutcome = Omit<PhaseResult, keyof Measured>;
 
-/** Busy CPU seconds of the whole machine so far (Linux /proc/stat), or undefined. */
-function machineBusyS(): number | undefined {
-  try {
-    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    // user nice system idle iowait irq softirq steal
-    const busy = f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] ?? 0);
-    return busy / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
-
-const RESULT_MARK = '@@bench-result ';
 const CLUSTER = 'bench';
 const TIMEZONE = 'America/Chicago';
 const sqlStr = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-function rmDb(p: string) {
-  for (const x of [p, `${p}.wal`, `${p}.tmp`]) fs.rmSync(x, { recursive: true, force: true });
-}
-
-async function runPhase(o: Options): Promise<PhaseResult> {
+async function runPhase(o: Options): Promise<PhaseOutcome> {
   const m = /^(yarn|sacct)-(floor|floormem|load|reload)$/.exec(o.phase ?? '');
   if (!m) fail(`--phase ${o.phase}: <yarn|sacct>-<floor|floormem|load|reload>`);
   const f = m[1] as Format;
@@ -596,7 +567,7 @@ async function runPhase(o: Options): Promise<PhaseResult> {
     const seconds = stmt + closeS;
     log(`${label}: ${fmtInt(rows)} rows in ${seconds.toFixed(2)} s (statement ${stmt.toFixed(2)} s, close ${closeS.toFixed(2)} s)`);
     if (kind === 'floor') rmDb(dbPath);
-    return { phase: o.phase!, seconds, maxRss: 0, rows, detail: { statement_s: stmt, close_s: closeS } };
+    return { phase: o.phase!, seconds, rows, detail: { statement_s: stmt, close_s: closeS } };
   }
 
   const dbPath = path.join(o.dir, `warehouse-${f}-${o.rows}.duckdb`);
@@ -644,38 +615,13 @@ async function runPhase(o: Options): Promise<PhaseResult> {
   log(`${label}: ${Object.entries(statuses).map(([k, v]) => `${v} ${k}`).join(', ')}; ${fmtInt(jobs)} jobs, ${fmtInt(rejects)} rejects; ${seconds.toFixed(2)} s (open ${openS.toFixed(2)}, ingestFiles ${ingestS.toFixed(2)}, close ${closeS.toFixed(2)})`);
   const walSize = fs.existsSync(`${dbPath}.wal`) ? fs.statSync(`${dbPath}.wal`).size : 0;
   return {
-    phase: o.phase!, seconds, maxRss: 0, rows: rowsRead, jobs, rejects, statuses,
+    phase: o.phase!, seconds, rows: rowsRead, jobs, rejects, statuses,
     detail: { open_s: openS, ingest_s: ingestS, close_s: closeS, rows_written: written, db_bytes: fs.statSync(dbPath).size, wal_bytes: walSize },
   };
 }
 
-function spawnPhase(o: Options, phase: string): Promise<PhaseResult> {
-  const args = [fileURLToPath(import.meta.url), '--phase', phase, '--dir', o.dir, '--rows', String(o.rows)];
-  const busy0 = machineBusyS();
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
-      for (const l of out.split('\n')) if (l && !l.startsWith(RESULT_MARK)) process.stderr.write(`${l}\n`);
-      if (code !== 0 || !line) {
-        reject(new Error(`phase ${phase} exited with ${signal ?? code}${line ? '' : ' and no result'}`));
-        return;
-      }
-      const r = JSON.parse(line.slice(RESULT_MARK.length)) as PhaseResult;
-      const busy1 = machineBusyS();
-      r.wallS = (performance.now() - t0) / 1000;
-      if (busy0 !== undefined && busy1 !== undefined && r.cpuS !== undefined) r.othersCpuS = Math.max(0, busy1 - busy0 - r.cpuS);
-      if (r.othersCpuS !== undefined && r.othersCpuS / r.wallS > 0.1) {
-        log(`${phase}: note: other processes used ${(r.othersCpuS / r.wallS).toFixed(2)} CPUs on average meanwhile; timings may be disturbed`);
-      }
-      resolve(r);
-    });
-  });
+function runChild(o: Options, phase: string): Promise<PhaseResult> {
+  return spawnPhase<PhaseOutcome>(fileURLToPath(import.meta.url), phase, ['--dir', o.dir, '--rows', String(o.rows)], o.dir);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -694,18 +640,6 @@ const TARGETS: Record<Format, { ratio: number; rssMB: number; reloadPct: number 
   yarn: { ratio: 1.5, rssMB: 1536, reloadPct: 5 },
   sacct: { ratio: 2, rssMB: 1536, reloadPct: 5 },
 };
-
-function table(rows: string[][], rightAlign: boolean[]): string {
-  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (rightAlign[c] ? cell.padStart(w[c]) : cell.padEnd(w[c]))).join('  ').trimEnd()).join('\n');
-}
-
-/** The phase process's CPU use, and other processes' (noise) while it ran. */
-function cpuNote(r: PhaseResult): string {
-  if (r.cpuS === undefined || !r.wallS) return '';
-  const others = r.othersCpuS === undefined ? '' : `, other processes ${(r.othersCpuS / r.wallS).toFixed(2)} CPUs`;
-  return `process used ${(r.cpuS / r.wallS).toFixed(2)} CPUs${others}`;
-}
 
 function report(o: Options, results: FormatResult[], totalS: number, load: { before: number; after: number }): string {
   const mb = (b: number) => b / 1048576;
@@ -733,7 +667,8 @@ function report(o: Options, results: FormatResult[], totalS: number, load: { bef
   lines.push(`ingest benchmark: ${fmtInt(o.rows)} rows per format; ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, DuckDB ${duckdbVersion()}; ` +
     `load average ${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after${o.repeat > 1 ? `; best of ${o.repeat} runs` : ''}`);
   lines.push('');
-  lines.push(table(body, [false, true, true, true, true, true, false, false, true, true, false, false, true, false, false]));
+  const right = [false, true, true, true, true, true, false, false, true, true, false, false, true, false, false];
+  lines.push(table(body, (c) => right[c]));
   lines.push('');
   for (const r of results) {
     const bytes = r.ds.files.reduce((s, x) => s + x.size, 0);
@@ -757,11 +692,8 @@ function report(o: Options, results: FormatResult[], totalS: number, load: { bef
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   if (o.phase) {
-    const r = await runPhase(o);
-    const ru = process.resourceUsage();
-    r.maxRss = ru.maxRSS * 1024;
-    r.cpuS = (ru.userCPUTime + ru.systemCPUTime) / 1e6;
-    process.stdout.write(`${RESULT_MARK}${JSON.stringify(r)}\n`);
+    if (!o.result) fail('--phase needs --result FILE');
+    writePhaseResult(o.result, await runPhase(o));
     return;
   }
   const t0 = performance.now();
@@ -776,20 +708,17 @@ async function main() {
     for (let i = 0; i < o.repeat; i++) {
       const nth = o.repeat > 1 ? ` (run ${i + 1}/${o.repeat})` : '';
       log(`${f}: floor (bare DuckDB read of the same files)${nth}`);
-      const floor = await spawnPhase(o, `${f}-floor`);
+      const floor = await runChild(o, `${f}-floor`);
       log(`${f}: floor into an in-memory database (for reference)${nth}`);
-      const floormem = await spawnPhase(o, `${f}-floormem`);
+      const floormem = await runChild(o, `${f}-floormem`);
       log(`${f}: first load into a fresh warehouse${nth}`);
-      const load = await spawnPhase(o, `${f}-load`);
+      const load = await runChild(o, `${f}-load`);
       log(`${f}: second load (the same files again)${nth}`);
-      const reload = await spawnPhase(o, `${f}-reload`);
+      const reload = await runChild(o, `${f}-reload`);
       runs.push({ floor, floormem, load, reload });
     }
     if (!o.keep) rmDb(path.join(o.dir, `warehouse-${f}-${o.rows}.duckdb`));
-    const best = (k: 'floor' | 'floormem' | 'load' | 'reload'): PhaseResult => {
-      const fastest = runs.map((r) => r[k]).reduce((a, b) => (b.seconds < a.seconds ? b : a));
-      return { ...fastest, maxRss: Math.max(...runs.map((r) => r[k].maxRss)), all: runs.map((r) => r[k].seconds) };
-    };
+    const best = (k: 'floor' | 'floormem' | 'load' | 'reload'): PhaseResult => fastest(runs.map((r) => r[k]));
     results.push({ format: f, ds, floor: best('floor'), floormem: best('floormem'), load: best('load'), reload: best('reload') });
   }
   const load = { before: loadBefore, after: os.loadavg()[0] };

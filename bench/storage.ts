@@ -24,19 +24,19 @@
  * other processes used meanwhile is reported, since it makes the timings mean little. Progress
  * goes to stderr; the result table to stdout.
  */
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DuckDBInstance, version as duckdbVersionOf } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { openWarehouse } from '../src/warehouse/open.js';
 import { ingestFiles } from '../src/ingest/pipeline.js';
 import { DELIMITED_COLUMNS, DELIMITED_TIME_FORMAT, fsimage } from '../src/ingest/fsimage.js';
 import { DEFAULT_STORAGE, loadSettings } from '../src/settings.js';
 import { prng, type Rng } from '../src/demo/rng.js';
+import { MB, duckdbVersion, fastest, fmtInt, log, median, rmDb, spawnPhase, table, writePhaseResult, type Measured } from './phases.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -105,9 +105,6 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
-const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
-const MB = 1048576;
 
 // ---------------------------------------------------------------------------------------------
 // The listing: deterministic, in the Offline Image Viewer's Delimited layout
@@ -358,15 +355,11 @@ async function copyLines(from: string, to: string, lines: number): Promise<void>
 // ---------------------------------------------------------------------------------------------
 // Phases (each in a child process)
 
-interface PhaseResult {
+interface PhaseResult extends Measured {
   phase: string;
   entries: number;
   seconds: number;
-  /** Peak RSS of the phase's process, bytes. */
-  maxRss: number;
-  /** CPU seconds the phase's process used (all of it), other processes on the machine meanwhile, and the process in the timed part. */
-  cpuS: number;
-  othersCpuS?: number;
+  /** CPU seconds the phase's process used in the timed part. */
   timedCpuS?: number;
   rows?: number;
   rejects?: number;
@@ -383,11 +376,7 @@ const cpuSince = (c0: NodeJS.CpuUsage) => {
   return (c.user + c.system) / 1e6;
 };
 
-function rmDb(p: string) {
-  for (const x of [p, `${p}.wal`, `${p}.tmp`]) fs.rmSync(x, { recursive: true, force: true });
-}
-
-async function runPhase(o: Options): Promise<Omit<PhaseResult, 'maxRss' | 'cpuS'>> {
+async function runPhase(o: Options): Promise<Omit<PhaseResult, keyof Measured>> {
   const listing = readManifest(o, o.entries);
   if (!listing) fail(`no generated listing of ${o.entries} entries in ${o.dir}; run without --phase first`);
   if (o.phase === 'floor') {
@@ -451,42 +440,10 @@ async function runPhase(o: Options): Promise<Omit<PhaseResult, 'maxRss' | 'cpuS'
   return { phase: 'load', entries: r.rowsRead, seconds, timedCpuS, rows, rejects: r.rejects, status: r.status, detail: { open_s: openS, ingest_s: ingestS, close_s: closeS, sha256_s: shaS } };
 }
 
-/** CPU seconds the whole machine has been busy (Linux /proc/stat: user, nice, system, irq, softirq), or NaN. */
-function machineCpuS(): number {
-  try {
-    const [user, nice, system, , , irq, softirq] = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
-    return (user + nice + system + irq + softirq) / 100; // USER_HZ
-  } catch {
-    return NaN;
-  }
-}
-
-/** Run a phase in a child process; it writes its result to a file the parent reads. */
-function spawnPhase(o: Options, phase: string, entries: number): Promise<PhaseResult> {
-  const resultFile = path.join(o.dir, `phase-result-${process.pid}.json`);
-  fs.rmSync(resultFile, { force: true });
-  const args = ['--phase', phase, '--result', resultFile, '--dir', o.dir, '--entries', String(entries), '--depth', String(o.depth), ...(o.keep ? ['--keep'] : [])];
-  const busy0 = machineCpuS();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code !== 0 || !fs.existsSync(resultFile)) return reject(new Error(`phase ${phase} exited with ${signal ?? code}`));
-      const r = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as PhaseResult;
-      fs.rmSync(resultFile);
-      // What other processes used meanwhile: on a busy machine the timings mean little.
-      r.othersCpuS = Math.max(0, machineCpuS() - busy0 - r.cpuS);
-      resolve(r);
-    });
-  });
-}
-
-/** The fastest of a phase's runs, with the highest peak RSS of them. */
-function best(phase: string, all: PhaseResult[]): PhaseResult {
-  const fastest = all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-  const others = fastest.othersCpuS! / fastest.seconds;
-  if (others > 0.1) log(`${phase}: other processes used ${others.toFixed(2)} CPUs on average meanwhile; the timings are disturbed`);
-  return { ...fastest, maxRss: Math.max(...all.map((x) => x.maxRss)), all: all.map((x) => x.seconds) };
+/** Run a phase in a child process (phases.ts). */
+function runChild(o: Options, phase: string, entries: number): Promise<PhaseResult> {
+  const args = ['--dir', o.dir, '--entries', String(entries), '--depth', String(o.depth), ...(o.keep ? ['--keep'] : [])];
+  return spawnPhase<Omit<PhaseResult, keyof Measured>>(fileURLToPath(import.meta.url), phase, args, o.dir);
 }
 
 /** Floor and load `runs` times, taking turns (a machine that slows down for a while slows both). */
@@ -496,11 +453,11 @@ async function floorAndLoad(o: Options, entries: number, runs: number): Promise<
   for (let i = 0; i < runs; i++) {
     const nth = runs > 1 ? ` (run ${i + 1}/${runs})` : '';
     log(`floor: bare DuckDB read of ${fmtInt(entries)} entries${nth}`);
-    floors.push(await spawnPhase(o, 'floor', entries));
+    floors.push(await runChild(o, 'floor', entries));
     log(`load: ${fmtInt(entries)} entries into a fresh warehouse${nth}`);
-    loads.push(await spawnPhase(o, 'load', entries));
+    loads.push(await runChild(o, 'load', entries));
   }
-  return { floor: best('floor', floors), load: best('load', loads) };
+  return { floor: fastest(floors), load: fastest(loads) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -511,22 +468,12 @@ const TARGET_RSS_MB = 2048;
 /** The machine size the scaling estimate is for. */
 const MACHINE_GB = 24;
 
-function table(rows: string[][]): string {
-  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(w[c]) : cell.padStart(w[c]))).join('  ').trimEnd()).join('\n');
-}
-
 function report(o: Options, listing: Listing, floor: PhaseResult, load: PhaseResult, scaling: PhaseResult[], totalS: number): string {
   const ratio = load.seconds / floor.seconds;
   const rss = load.maxRss / MB;
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
   const lines: string[] = [];
-  let duckdb = '?';
-  try {
-    duckdb = duckdbVersionOf();
-  } catch {
-    // an older client without version()
-  }
+  const duckdb = duckdbVersion();
   lines.push(`storage benchmark: fsimage Delimited listing of ${fmtInt(listing.entries)} entries (${fmtInt(listing.size / MB)} MB); ${os.cpus().length} CPUs, ` +
     `${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, DuckDB ${duckdb}${o.repeat > 1 ? `; best of ${o.repeat} runs` : ''}`);
   lines.push('');
@@ -539,12 +486,11 @@ function report(o: Options, listing: Listing, floor: PhaseResult, load: PhaseRes
   lines.push('');
   lines.push(`load: ${load.status}; ${fmtInt(load.entries)} entries read, ${fmtInt(load.rows ?? 0)} rollup rows, ${fmtInt(load.rejects ?? 0)} rejected; ` +
     `process used ${(load.timedCpuS! / load.seconds).toFixed(2)} CPUs (floor ${(floor.timedCpuS! / floor.seconds).toFixed(2)}); ` +
-    `other processes ${((load.othersCpuS ?? NaN) / load.seconds).toFixed(2)} CPUs meanwhile (floor ${((floor.othersCpuS ?? NaN) / floor.seconds).toFixed(2)})`);
+    `other processes ${((load.othersCpuS ?? NaN) / load.wallS).toFixed(2)} CPUs meanwhile (floor ${((floor.othersCpuS ?? NaN) / floor.wallS).toFixed(2)})`);
   const d = load.detail ?? {};
   lines.push(`load: ${load.seconds.toFixed(2)} s = open ${(d.open_s ?? 0).toFixed(2)} + ingestFiles ${(d.ingest_s ?? 0).toFixed(2)} + close ${(d.close_s ?? 0).toFixed(2)}; ` +
     `ingestFiles hashes the file (SHA-256) while staging it (${(d.sha256_s ?? 0).toFixed(2)} s on its own, measured apart)`);
   if (o.repeat > 1) {
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
     const [f, l] = [median(floor.all!), median(load.all!)];
     lines.push(`runs (s): floor ${floor.all!.map((x) => x.toFixed(2)).join(', ')}; load ${load.all!.map((x) => x.toFixed(2)).join(', ')}; ` +
       `medians: floor ${f.toFixed(2)}, load ${l.toFixed(2)}, ratio ${(l / f).toFixed(2)}`);
@@ -575,11 +521,8 @@ function report(o: Options, listing: Listing, floor: PhaseResult, load: PhaseRes
 async function main() {
   const o = parseOptions(process.argv.slice(2));
   if (o.phase) {
-    const r = await runPhase(o);
-    const ru = process.resourceUsage();
-    const result: PhaseResult = { ...r, maxRss: ru.maxRSS * 1024, cpuS: (ru.userCPUTime + ru.systemCPUTime) / 1e6 };
     if (!o.result) fail('--phase needs --result FILE');
-    fs.writeFileSync(o.result, JSON.stringify(result));
+    writePhaseResult(o.result, await runPhase(o));
     return;
   }
   const t0 = performance.now();
@@ -591,7 +534,7 @@ async function main() {
   const scaling: PhaseResult[] = [];
   for (const n of smaller) {
     log(`load: ${fmtInt(n)} entries (scaling)`);
-    scaling.push(best('load', [await spawnPhase(o, 'load', n)]));
+    scaling.push(await runChild(o, 'load', n));
   }
   if (scaling.length) scaling.push(load);
   process.stdout.write(report(o, listing, floor, load, scaling, (performance.now() - t0) / 1000));
