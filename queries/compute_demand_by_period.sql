@@ -24,24 +24,35 @@ runs as (
   from jobs
   where cluster = $cluster
     and start_time is not null
-    and start_time < (select max(period_end) from periods)
-    and run_end(start_time, end_time, elapsed_s) >= (select min(period_start) from periods)
+    -- the bounds from the lists themselves (constants): filtered while scanning, and the planner
+    -- knows the runs are many (the periods the side it keeps in memory, the runs streaming past)
+    and start_time < cast(list_max($ends) as timestamp)
+    and run_end(start_time, end_time, elapsed_s) >= cast(list_min($starts) as timestamp)
+),
+-- One pass: a run that started in a period also overlaps it. By user first: what the period's
+-- users used, how many runs each started in it (active users are those who started one).
+use_by_user as (
+  select
+    p.period,
+    r."user",
+    sum(r.vcore_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as vcore_seconds,
+    sum(r.memory_mb_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as memory_mb_seconds,
+    sum(r.gpu_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as gpu_seconds,
+    count(*) filter (where r.start_time >= p.period_start) as jobs
+  from periods p
+  join runs r on r.start_time < p.period_end and r.run_end >= p.period_start
+  group by p.period, r."user"
 ),
 use_in_period as (
   select
-    p.period,
-    sum(r.vcore_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as vcore_seconds,
-    sum(r.memory_mb_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as memory_mb_seconds,
-    sum(r.gpu_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as gpu_seconds
-  from periods p
-  join runs r on r.start_time < p.period_end and r.run_end >= p.period_start
-  group by p.period
-),
-started_in_period as (
-  select p.period, count(*) as jobs, count(distinct r."user") as active_users
-  from periods p
-  join runs r on r.start_time >= p.period_start and r.start_time < p.period_end
-  group by p.period
+    period,
+    sum(vcore_seconds) as vcore_seconds,
+    sum(memory_mb_seconds) as memory_mb_seconds,
+    sum(gpu_seconds) as gpu_seconds,
+    sum(jobs) as jobs,
+    count("user") filter (where jobs > 0) as active_users
+  from use_by_user
+  group by period
 )
 select
   p.period,
@@ -50,12 +61,11 @@ select
   coalesce(u.vcore_seconds, 0) / 3600 as vcore_hours,
   coalesce(u.memory_mb_seconds, 0) / 1048576 / 3600 as memory_tb_hours,
   coalesce(u.gpu_seconds, 0) / 3600 as gpu_hours,
-  coalesce(s.jobs, 0) as jobs,
-  coalesce(s.active_users, 0) as active_users,
+  coalesce(u.jobs, 0) as jobs,
+  coalesce(u.active_users, 0) as active_users,
   capacity_vcore_seconds(p.period_start, p.period_end) / 3600 as capacity_vcore_hours,
   capacity_gpu_seconds(p.period_start, p.period_end) / 3600 as capacity_gpu_hours,
   coalesce(u.vcore_seconds, 0) / nullif(capacity_vcore_seconds(p.period_start, p.period_end), 0) as share_of_capacity
 from periods p
 left join use_in_period u using (period)
-left join started_in_period s using (period)
 order by p.period_start desc

@@ -12,27 +12,48 @@
 with bounds as (
   select cast($period_start as timestamp) as p_start, cast($period_end as timestamp) as p_end
 ),
+-- A run before the period can only be followed by a retry in it if it ended at most
+-- retry_window_s before the period began. The first of those to start is as far back as the
+-- runs need to go: an older run's next run of its key ended too early to count, and the runs
+-- from it on are all in. (Ended and still-running runs apart: plain filters, cheap to apply.)
+reach as (
+  select least(
+    (select min(start_time) from jobs
+     where cluster = $cluster and job_key is not null and start_time < cast($period_start as timestamp)
+       and end_time >= cast($period_start as timestamp) - to_microseconds(cast($retry_window_s * 1e6 as bigint))),
+    (select min(start_time) from jobs
+     where cluster = $cluster and job_key is not null and start_time < cast($period_start as timestamp) and end_time is null
+       and run_end(start_time, end_time, elapsed_s) >= cast($period_start as timestamp) - to_microseconds(cast($retry_window_s * 1e6 as bigint))),
+    cast($period_start as timestamp)) as since
+),
 runs as (
   select
-    job_key, job_id, "user", queue, account, state, start_time, coalesce(vcore_seconds, 0) as vcore_seconds,
-    coalesce(memory_mb_seconds, 0) as memory_mb_seconds, coalesce(gpu_seconds, 0) as gpu_seconds,
+    job_key, job_id, start_time,
     lag(is_failure(state)) over w as previous_failed,
     lag(run_end(start_time, end_time, elapsed_s)) over w as previous_end
-  from jobs
-  where cluster = $cluster and job_key is not null and start_time is not null
+  from jobs j
+  join reach on j.start_time >= reach.since
+  where cluster = $cluster and job_key is not null and start_time is not null and start_time < cast($period_end as timestamp)
   window w as (partition by job_key order by start_time, job_id)
 ),
+retried as (
+  select job_id
+  from runs
+  where previous_failed
+    and start_time >= cast($period_start as timestamp) and start_time < cast($period_end as timestamp)
+    and epoch_ms(start_time) - epoch_ms(previous_end) <= $retry_window_s * 1000
+),
 retries as (
-  select r.*
-  from runs r, bounds
-  where r.previous_failed
-    and r.start_time >= p_start and r.start_time < p_end
-    and epoch_ms(r.start_time) - epoch_ms(r.previous_end) <= $retry_window_s * 1000
+  select job_key, job_id, "user", queue, account, state, start_time, coalesce(vcore_seconds, 0) as vcore_seconds,
+    coalesce(memory_mb_seconds, 0) as memory_mb_seconds, coalesce(gpu_seconds, 0) as gpu_seconds
+  from jobs
+  join retried using (job_id)
+  where cluster = $cluster and start_time >= cast($period_start as timestamp) and start_time < cast($period_end as timestamp)
 ),
 by_key as (
   select job_key,
-    mode("user") as owner,
-    mode(struct_pack(u := "user", q := queue, a := account)) as who,
+    mode("user" order by start_time, job_id) as owner,
+    mode(struct_pack(u := "user", q := queue, a := account) order by start_time, job_id) as who,
     count(*) as retries,
     count(*) filter (where is_failure(state)) as failed_again,
     sum(vcore_seconds) as vcore_seconds,

@@ -10,6 +10,8 @@
 --   error_signature                   the most common failure text, masked (figure_macros)
 --   owner, team                       the user with most runs of the key in the period, and the
 --                                     team of the key's most common (user, queue, account)
+--                                     (a tie, here and for the example name, queue, account and
+--                                     signature: the earliest run's, whatever the threads)
 -- Failure: figure_macros is_failure (FAILED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL).
 -- @param cluster        the cluster
 -- @param period_start   the period's first instant, UTC
@@ -21,9 +23,9 @@ with bounds as (
 ),
 in_period as (
   select j.*, is_failure(j.state) as failed
-  from jobs j, bounds
+  from jobs j
   where j.cluster = $cluster and j.job_key is not null
-    and j.start_time >= p_start and j.start_time < p_end
+    and j.start_time >= cast($period_start as timestamp) and j.start_time < cast($period_end as timestamp)
 ),
 keys as (
   select
@@ -34,23 +36,35 @@ keys as (
     sum(coalesce(memory_mb_seconds, 0)) filter (where failed) as failed_memory_mb_seconds,
     sum(coalesce(gpu_seconds, 0)) filter (where failed) as failed_gpu_seconds,
     min(start_time) filter (where failed) as first_failure,
-    max(start_time) filter (where failed) as last_failure,
-    mode("user") as owner,
-    mode(struct_pack(u := "user", q := queue, a := account)) as who,
-    mode(queue) as queue,
-    mode(account) as account,
-    mode(name) as example_name,
-    arg_max(job_id, start_time) as last_job_id,
-    mode(error_signature(diagnostics)) filter (where failed and diagnostics is not null) as error_signature,
-    arg_max(diagnostics, start_time) filter (where failed and diagnostics is not null) as last_diagnostics
+    max(start_time) filter (where failed) as last_failure
   from in_period
   group by job_key
   having count(*) filter (where failed) >= $min_failures
 ),
-ranked as (
+listed as (
   select * from keys
   order by failed_vcore_seconds desc nulls last, failures desc, job_key
   limit $top
+),
+-- The costly aggregates (modes, signatures) only for the keys listed.
+described as (
+  select
+    job_key,
+    mode("user" order by start_time, job_id) as owner,
+    mode(struct_pack(u := "user", q := queue, a := account) order by start_time, job_id) as who,
+    mode(queue order by start_time, job_id) as queue,
+    mode(account order by start_time, job_id) as account,
+    mode(name order by start_time, job_id) as example_name,
+    arg_max(job_id, start_time) as last_job_id,
+    mode(error_signature(diagnostics) order by start_time, job_id) filter (where is_failure(state) and diagnostics is not null) as error_signature,
+    arg_max(diagnostics, start_time) filter (where is_failure(state) and diagnostics is not null) as last_diagnostics
+  from jobs
+  where cluster = $cluster and job_key in (select job_key from listed)
+    and start_time >= cast($period_start as timestamp) and start_time < cast($period_end as timestamp)
+  group by job_key
+),
+ranked as (
+  select * from listed join described using (job_key)
 ),
 history as (
   select
