@@ -23,11 +23,11 @@ create or replace temp macro run_end(s, e, el) as
   coalesce(e, s + to_microseconds(cast(coalesce(el, 0) * 1e6 as bigint)));
 
 create or replace temp macro overlap_seconds(s, e, lo, hi) as
-  greatest(0, (epoch_ms(least(e, hi)) - epoch_ms(greatest(s, lo))) / 1000.0);
+  greatest(0, (epoch_us(least(e, hi)) - epoch_us(greatest(s, lo))) / 1e6);
 
 create or replace temp macro fraction_within(s, e, lo, hi) as
   case
-    when e > s then overlap_seconds(s, e, lo, hi) / ((epoch_ms(e) - epoch_ms(s)) / 1000.0)
+    when e > s then overlap_seconds(s, e, lo, hi) / ((epoch_us(e) - epoch_us(s)) / 1e6)
     when s >= lo and s < hi then 1.0
     else 0.0
   end;

@@ -342,6 +342,22 @@ test('storage growth by directory and team: the newest du listing before the end
   }
 });
 
+test('fraction_within: a run shorter than a millisecond counts whole where it ran (no 0/0)', async () => {
+  const wh = await openWarehouse(':memory:');
+  try {
+    const s = settings();
+    await prepareConnection(wh.conn, s);
+    await clusterContext(wh.conn, s, 'c', 'UTC', parsePeriod('2026-Q3'));
+    const r = await wh.conn.runAndReadAll(`select
+      fraction_within(timestamp '2026-07-01 00:00:00', timestamp '2026-07-01 00:00:00.0005', timestamp '2026-07-01', timestamp '2026-10-01'),
+      fraction_within(timestamp '2026-06-30 23:00:00', timestamp '2026-07-01 01:00:00', timestamp '2026-07-01', timestamp '2026-10-01'),
+      fraction_within(timestamp '2026-07-02 00:00:00', timestamp '2026-07-02 00:00:00', timestamp '2026-07-01', timestamp '2026-10-01')`);
+    assert.deepEqual(r.getRows()[0], [1, 0.5, 1]);
+  } finally {
+    wh.close();
+  }
+});
+
 test('dominant jobs: share of the capacity over the job\'s own run; throughput by framework where bytes are known', async () => {
   const f = await figures();
   // c1: 100 vcores for 2 h while the cluster had 100: the whole cluster.
