@@ -9,28 +9,15 @@
 -- @param cluster     the cluster
 -- @param period_end  the day after the period in the cluster's time zone (YYYY-MM-DD): an image dated before it counts (images are dated by local day)
 -- @param top         how many owners
-with image as (
-  select max(as_of) as as_of
-  from storage_rollups
-  where cluster = $cluster and as_of < cast($period_end as date)
-),
-rollup as (
-  select r.*
-  from storage_rollups r
-  join image i on r.as_of = i.as_of
-  where r.cluster = $cluster
-),
-paths as (
-  select case when path = '/' then '/' else rtrim(path, '/') end as path, team
-  from team_paths
-  where path like '/%'
+with rollup as (
+  -- the newest image dated before the period's end day
+  select * from storage_rollups
+  where cluster = $cluster
+    and as_of = (select max(as_of) from storage_rollups where cluster = $cluster and as_of < cast($period_end as date))
 ),
 dir_team as (
-  select d.dir, coalesce(p.team, 'unassigned') as team
+  select d.dir, team_of_path(d.dir) as team
   from (select distinct dir from rollup) d
-  left join paths p
-    on d.dir = p.path or starts_with(d.dir, case when p.path = '/' then '/' else p.path || '/' end)
-  qualify row_number() over (partition by d.dir order by length(p.path) desc nulls last, p.team) = 1
 ),
 by_owner_team as (
   select
@@ -73,7 +60,7 @@ select
   cast(bytes_no_atime as bigint) as bytes_no_atime,
   cold_365d_bytes / nullif((select cold_365d_bytes from total), 0) as share_of_cold_365d,
   cold_365d_bytes / nullif(bytes, 0) as cold_365d_share_of_owner,
-  cast((select as_of from image) as varchar) as as_of
+  cast((select any_value(as_of) from rollup) as varchar) as as_of
 from by_owner
 where cold_365d_bytes > 0
 order by cold_365d_bytes desc, owner

@@ -36,17 +36,9 @@ dirs as (
   from listing
   group by path
 ),
-paths as (
-  select case when path = '/' then '/' else rtrim(path, '/') end as path, team
-  from team_paths
-  where path like '/%'
-),
 dir_team as (
-  select d.path as dir, coalesce(p.team, 'unassigned') as team
+  select d.path as dir, team_of_path(d.path) as team
   from dirs d
-  left join paths p
-    on d.path = p.path or starts_with(d.path, case when p.path = '/' then '/' else p.path || '/' end)
-  qualify row_number() over (partition by d.path order by length(p.path) desc nulls last, p.team) = 1
 ),
 grouped as (
   select 'directory' as dimension, d.path as name, t.team, d.bytes_at_start, d.bytes_at_end

@@ -11,7 +11,9 @@
  *   superusers("user")
  *
  * and the macro team_of("user", queue, account): the team of a job — its user's team, else its
- * queue's, else its account's, else 'unassigned' (never null: a job with no team is not dropped).
+ * queue's, else its account's, else 'unassigned' (never null: a job with no team is not dropped);
+ * and team_of_path(dir): the team whose settings path is the longest that is the directory itself
+ * or above it, else 'unassigned'.
  *
  * Values are bound as parameters (lists unnested by DuckDB), never pasted into SQL.
  */
@@ -91,6 +93,15 @@ export async function registerSettingsTables(conn: DuckDBConnection, settings: S
        (select any_value(team) from temp.main.team_users t where t."user" = u),
        (select any_value(team) from temp.main.team_queues t where t.queue = q),
        (select any_value(team) from temp.main.team_accounts t where t.account = a),
+       'unassigned')`,
+  );
+  await conn.run(
+    `create or replace temp macro team_of_path(d) as coalesce(
+       (select p.team
+        from (select case when path = '/' then '/' else rtrim(path, '/') end as path, team from temp.main.team_paths where path like '/%') p
+        where d = p.path or starts_with(d, case when p.path = '/' then '/' else p.path || '/' end)
+        order by length(p.path) desc, p.team
+        limit 1),
        'unassigned')`,
   );
 }
