@@ -39,9 +39,7 @@ select
   u.memory_mb_seconds / 1048576 / 3600 as failed_memory_tb_hours,
   u.gpu_seconds / 3600 as failed_gpu_hours,
   u.vcore_seconds / nullif((select capacity_vcore_seconds(p_start, p_end) from bounds), 0) as share_of_capacity,
-  (u.vcore_seconds / 3600 * pr.vcore_hour
-     + u.memory_mb_seconds / 1024 / 3600 * coalesce(pr.memory_gb_hour, 0)
-     + u.gpu_seconds / 3600 * coalesce(pr.gpu_hour, 0)) as cost,
+  use_cost(u.vcore_seconds, u.memory_mb_seconds, u.gpu_seconds, pr.vcore_hour, pr.memory_gb_hour, pr.gpu_hour) as cost,
   pr.currency
 from by_user u
 left join prices pr on true

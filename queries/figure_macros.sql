@@ -16,6 +16,8 @@
 --   is_failure(state), is_ended(state)
 --       a failed run (FAILED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL; KILLED and PREEMPTED are not),
 --       and a run that has ended at all.
+--   use_cost(vcore_s, memory_mb_s, gpu_s, vcore_hour, memory_gb_hour, gpu_hour)
+--       what use costs at the settings' prices (a row of `prices`): null without a vcore price.
 --   error_signature(diagnostics)
 --       the first line of a failure's text with what differs between runs masked: URLs, ids of
 --       applications, containers, jobs and tasks, UUIDs, paths, hex strings and numbers.
@@ -41,6 +43,9 @@ create or replace temp macro capacity_memory_mb_seconds(lo, hi) as (
 create or replace temp macro capacity_gpu_seconds(lo, hi) as (
   select coalesce(sum(gpus * overlap_seconds(since, coalesce("until", hi), lo, hi)), 0) from capacity_intervals
 );
+
+create or replace temp macro use_cost(v, m, g, vcore_hour, memory_gb_hour, gpu_hour) as
+  v / 3600 * vcore_hour + m / 1024 / 3600 * coalesce(memory_gb_hour, 0) + g / 3600 * coalesce(gpu_hour, 0);
 
 create or replace temp macro is_failure(state) as state in ('FAILED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL');
 create or replace temp macro is_ended(state) as state not in ('RUNNING', 'PENDING', 'UNKNOWN');

@@ -70,9 +70,7 @@ select
   k.failed_again,
   k.vcore_seconds / 3600 as retry_vcore_hours,
   k.vcore_seconds / nullif((select capacity_vcore_seconds(p_start, p_end) from bounds), 0) as share_of_capacity,
-  (k.vcore_seconds / 3600 * pr.vcore_hour
-     + k.memory_mb_seconds / 1024 / 3600 * coalesce(pr.memory_gb_hour, 0)
-     + k.gpu_seconds / 3600 * coalesce(pr.gpu_hour, 0)) as cost,
+  use_cost(k.vcore_seconds, k.memory_mb_seconds, k.gpu_seconds, pr.vcore_hour, pr.memory_gb_hour, pr.gpu_hour) as cost,
   pr.currency
 from by_key k
 left join prices pr on true

@@ -102,9 +102,7 @@ select
   r.failed_memory_mb_seconds / 1048576 / 3600 as failed_memory_tb_hours,
   r.failed_gpu_seconds / 3600 as failed_gpu_hours,
   r.failed_vcore_seconds / nullif((select vcore_seconds from capacity), 0) as share_of_capacity,
-  (r.failed_vcore_seconds / 3600 * pr.vcore_hour
-     + r.failed_memory_mb_seconds / 1024 / 3600 * coalesce(pr.memory_gb_hour, 0)
-     + r.failed_gpu_seconds / 3600 * coalesce(pr.gpu_hour, 0)) as failed_cost,
+  use_cost(r.failed_vcore_seconds, r.failed_memory_mb_seconds, r.failed_gpu_seconds, pr.vcore_hour, pr.memory_gb_hour, pr.gpu_hour) as failed_cost,
   pr.currency,
   r.first_failure,
   r.last_failure,
