@@ -6,9 +6,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-/** The repository root (tests run from dist/test/…). */
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const MAIN = path.join(ROOT, 'dist/src/main.js');
+/** The repository root (tests run from <outDir>/test/…, where outDir is dist/ or another top folder). */
+const OUT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = path.dirname(OUT_DIR);
+/** The CLI compiled beside these tests, so a build into another outDir tests its own code. */
+export const MAIN = path.join(OUT_DIR, 'src/main.js');
 
 export function fixture(...parts: string[]): string {
   return path.join(ROOT, 'test/fixtures', ...parts);
