@@ -18,7 +18,8 @@
  *                 (hdfs dfs -count, -count -u, -count -q), or their -v header
  *   swf           a Standard Workload Format log: `;` header lines naming SWF keys
  *                 (Version, UnixStartTime…), or lines of 18 numbers
- *   spark-events  a Spark event log: lines {"Event":"SparkListener…", …}
+ *   spark-events  a Spark event log: lines {"Event":"SparkListener…", …}; or a Spark 3 rolling
+ *                 log's directory (eventlog_v2_…, holding events_<index>_… files)
  *   spark-history a Spark History Server /api/v1 response: an application list (records with
  *                 "attempts"), or an application's executors, jobs, stages or environment
  *   jhist         a MapReduce job history file: a first line `Avro-Json`
@@ -53,7 +54,12 @@ const INCIDENT_COLUMNS = ['start', 'end', 'severity', 'title'];
 export async function detectFormat(file: string): Promise<Detection> {
   const name = path.basename(file).toLowerCase();
   const unplaced = (looked: string): Detection => ({ format: undefined, looked, quiet: isQuiet(name) });
-  if ((await fs.promises.stat(file)).size === 0) {
+  const st = await fs.promises.stat(file);
+  // A Spark rolling event log's directory (files.ts hands it over whole), told by its layout.
+  if (st.isDirectory()) {
+    return fs.readdirSync(file).some((n) => /^events_\d+_/.test(n)) ? { format: 'spark-events' } : unplaced('a directory named eventlog_v2_… with no events_<index>_… file in it');
+  }
+  if (st.size === 0) {
     // sacct --noheader prints nothing for a day without jobs.
     return /sacct/.test(name) ? { format: 'sacct' } : unplaced('it is empty');
   }

@@ -374,7 +374,16 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
 async function fileMeta(input: FileInput): Promise<FileMeta> {
   const abs = path.resolve(typeof input === 'string' ? input : input.path);
   const st = await fs.promises.stat(abs);
-  return { path: abs, file: typeof input === 'string' ? abs : input.label, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
+  const file = typeof input === 'string' ? abs : input.label;
+  if (!st.isDirectory()) return { path: abs, file, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
+  // A directory that is one input (a Spark rolling event log): its files' total size and newest change.
+  const parts = await Promise.all(dirFiles(abs).map((f) => fs.promises.stat(f)));
+  return { path: abs, file, size: parts.reduce((t, p) => t + p.size, 0), mtimeMs: Math.trunc(Math.max(st.mtimeMs, ...parts.map((p) => p.mtimeMs))) };
+}
+
+/** The files directly in a directory that is one input, in name order (hidden ones left out). */
+function dirFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => path.join(dir, e.name)).sort();
 }
 
 interface LoadedRun {
@@ -412,8 +421,13 @@ async function loadedRuns(conn: DuckDBConnection, opts: IngestOptions): Promise<
   return index;
 }
 
+/** A file's SHA-256; a directory's is over its files' names and contents, in name order. */
 async function sha256(file: string): Promise<string> {
   const h = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  const files = (await fs.promises.stat(file)).isDirectory() ? dirFiles(file) : [file];
+  for (const f of files) {
+    if (f !== file) h.update(`${path.basename(f)}\0${(await fs.promises.stat(f)).size}\0`);
+    for await (const chunk of fs.createReadStream(f, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  }
   return h.digest('hex');
 }

@@ -4,8 +4,11 @@
  * `application_1516285256255_0012`, `….inprogress` while it runs), newline-delimited
  * SparkListener events, one JSON object a line — plain, `.gz` or `.zstd`/`.zst`. Spark's own
  * `.lz4`, `.lzf` and `.snappy` codecs are not read by DuckDB: such a file fails, saying so.
- * One row of `app_details` per file. Spark 3 rolling logs (an `eventlog_v2_<id>` directory of
- * parts) are refused part by part, with the command that joins them into one file.
+ * One row of `app_details` per file. A Spark 3 rolling log (an `eventlog_v2_<id>` directory of
+ * `events_<index>_…` parts, spark-rolling.ts) is one input: its parts are read in index order
+ * into one stream of lines, numbered on across the parts, and give the row the same events in
+ * one file would; its `appstatus_….inprogress` file is what `.inprogress` is to a single file.
+ * A part loaded on its own is refused, naming the directory to load.
  *
  * DuckDB reads the lines (no field splitting), checks each is JSON and parses it; a line that
  * is not JSON, or has no "Event", is a reject with its number (a log cut off mid-write ends in
@@ -36,19 +39,22 @@
  *                             Info" with a "Failure Reason" is FAILED, without COMPLETE; submitted only
  *                             is ACTIVE)
  *
- * Outcome: no ApplicationEnd → RUNNING if the file is named `….inprogress` (Spark renames the log
- * when the app stops), else UNKNOWN (running or crashed: the log cannot tell); ApplicationEnd with
+ * Outcome: no ApplicationEnd → RUNNING if the file (a rolling log's appstatus file) is named
+ * `….inprogress` (Spark renames it when the app stops), else UNKNOWN (running or crashed: the
+ * log cannot tell); ApplicationEnd with
  * an "ExitCode" (Spark ≥ 3.5) → SUCCEEDED if 0, else FAILED; otherwise FAILED when the last job to
  * end ended JobFailed (a driver that dies of a failed job, or a job cut off by the stop), else
  * SUCCEEDED — an interactive shell whose earlier job failed but which went on is SUCCEEDED, with
  * the failure in failed_jobs and failure_reason. failure_reason is the first line of the first
  * failed jobs' messages (up to three), else of the failed stages', else of the failed tasks'.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
 import { APP_DETAILS } from './targets.js';
 import { textLines } from './text-lines.js';
 import { SPARK_APP_SQL } from './spark-events-sql.js';
+import { isRollingLogPart, partCodecName, rollingLog } from './spark-rolling.js';
 
 /** Event types Spark (core, SQL, streaming, thrift server) writes, by their name after the last dot. */
 const KNOWN_EVENTS = [
@@ -88,19 +94,38 @@ export function codecOf(file: string): 'gzip' | 'zstd' | 'none' {
   return ext === 'gz' ? 'gzip' : ext === 'zstd' || ext === 'zst' ? 'zstd' : 'none';
 }
 
-/**
- * Spark 3's rolling logs (`spark.eventLog.rolling.enabled`) split one application over the files
- * of an `eventlog_v2_<app id>` directory (`events_1_<app id>`, `events_2_…`, maybe a `.compact`
- * one, and an empty `appstatus_<app id>[.inprogress]`). The pipeline loads file by file, so a part
- * would load as a partial application: refused, saying how to make the one file this reads.
- */
+/** A part of a rolling log named on its own: the application is the directory's, so that is what loads. */
 function refuseRollingPart(file: string): void {
+  if (!isRollingLogPart(file)) return;
   const dir = path.basename(path.dirname(file));
-  if (!dir.startsWith('eventlog_v2_')) return;
-  const id = dir.slice('eventlog_v2_'.length);
   throw new FileFormatError(
-    `a part of the rolling event log ${dir}/ (one application over several files), which gazette does not read part by part. Join its parts in order into one file and load that: \`(cd ${dir} && cat $(ls events_*_${id}* | sort -t_ -k2,2n)) > ${id}\` (decompress .zstd/.gz parts first).`,
+    `a part of the rolling event log ${dir}/ (one application over several files), which is read whole: load the directory (gazette ingest --format spark-events ${dir}/), not its parts.`,
   );
+}
+
+/**
+ * The log's lines into `stg_spark_lines` (line, text) and whether its application says it is still
+ * running; a rolling log's parts one after another, numbered on, with the lines each part holds
+ * in `stg_spark_parts` (for the rejects' reasons).
+ */
+async function readLines(conn: StageContext['conn'], file: string, isDir: boolean): Promise<{ inProgress: boolean; rolled: boolean }> {
+  if (!isDir) {
+    const read = textLines(file, { compression: codecOf(file), maxLineBytes: MAX_LINE_BYTES });
+    await conn.run(`create temp table stg_spark_lines as ${read.sql}`, read.params);
+    return { inProgress: /\.inprogress$/i.test(file), rolled: false };
+  }
+  const log = rollingLog(file);
+  const codecs = log.parts.map((p) => codecOf(partCodecName(p)));
+  await conn.run(`create temp table stg_spark_lines (line bigint, text varchar); create temp table stg_spark_parts (name varchar, first bigint, last bigint)`);
+  let offset = 0;
+  for (const [i, part] of log.parts.entries()) {
+    const read = textLines(part.file, { compression: codecs[i], maxLineBytes: MAX_LINE_BYTES });
+    await conn.run(`insert into stg_spark_lines select line + $offset, text from (${read.sql})`, { ...read.params, offset });
+    const n = Number((await conn.runAndReadAll(`select count(*) from stg_spark_lines`)).getRows()[0][0]);
+    await conn.run(`insert into stg_spark_parts values ($name, $first, $last)`, { name: part.name, first: offset + 1, last: n });
+    offset = n;
+  }
+  return { inProgress: log.inProgress, rolled: true };
 }
 
 export const sparkEvents: Source = {
@@ -111,9 +136,7 @@ export const sparkEvents: Source = {
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
     refuseRollingPart(ctx.file);
-    const compression = codecOf(ctx.file);
-    const read = textLines(ctx.file, { compression, maxLineBytes: MAX_LINE_BYTES });
-    await conn.run(`create temp table stg_spark_lines as ${read.sql}`, read.params);
+    const { inProgress, rolled } = await readLines(conn, ctx.file, (await fs.promises.stat(ctx.file)).isDirectory());
     await conn.run(
       `create temp table stg_spark_ev as
        select line, text::json as j, text ->> '$.Event' as event, regexp_extract(text ->> '$.Event', '[^.]*$') as short
@@ -146,16 +169,16 @@ export const sparkEvents: Source = {
         sql: `select line,
                 case when not json_valid(text) then 'not JSON (a SparkListener event is one JSON object a line; a log cut off mid-write ends in part of one)'
                      when json_type(text) <> 'OBJECT' then 'not a JSON object'
-                     else 'no "Event" field naming the SparkListener event' end as reason,
+                     else 'no "Event" field naming the SparkListener event' end${rolled ? ` || ' (' || p.name || ', line ' || (l.line - p.first + 1) || ')'` : ''} as reason,
                 left(text, 2000) as raw
-              from stg_spark_lines l
+              from stg_spark_lines l${rolled ? ' join stg_spark_parts p on l.line between p.first and p.last' : ''}
               where trim(text) <> '' and not exists (select 1 from stg_spark_ev e where e.line = l.line)`,
       },
       rows: {
         sql: SPARK_APP_SQL,
         params: {
           cluster: ctx.cluster,
-          in_progress: /\.inprogress$/i.test(ctx.file),
+          in_progress: inProgress,
           known: `[${KNOWN_EVENTS.map((e) => `"${e}"`).join(',')}]`,
         },
       },

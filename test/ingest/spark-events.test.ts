@@ -250,25 +250,6 @@ describe('spark-events', () => {
     });
   });
 
-  it('refuses the parts of a Spark 3 rolling log (eventlog_v2_*), saying how to join them; the joined file loads', async () => {
-    const dir = tmpDir();
-    const id = 'local-1422981780767';
-    const v2 = path.join(dir, `eventlog_v2_${id}`);
-    fs.mkdirSync(v2);
-    const lines = fs.readFileSync(spark('real', id), 'utf8').split('\n');
-    fs.writeFileSync(path.join(v2, `events_1_${id}`), lines.slice(0, 40).join('\n') + '\n');
-    fs.writeFileSync(path.join(v2, `events_2_${id}`), lines.slice(40).join('\n'));
-    const db = path.join(dir, 'w.duckdb');
-    const r = await ingest(db, path.join(v2, `events_1_${id}`));
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /events_1_local-1422981780767: .*part of the rolling event log eventlog_v2_local-1422981780767\/.*cat /);
-    const joined = path.join(dir, id);
-    fs.writeFileSync(joined, Buffer.concat([1, 2].map((n) => fs.readFileSync(path.join(v2, `events_${n}_${id}`)))));
-    assert.equal((await ingest(db, joined)).code, 0);
-    const row = await app(db, id);
-    assert.deepEqual([Number(row.tasks), row.outcome], [32, 'SUCCEEDED']);
-  });
-
   it('refuses an lz4-compressed log by name, saying which codecs it reads', async () => {
     const db = path.join(tmpDir(), 'w.duckdb');
     const r = await ingest(db, spark('spark-unsupported-codec.lz4'));
