@@ -5,10 +5,11 @@
  * "Settings" section.
  */
 import { UsageError } from './errors.js';
-import type { CapacityEntry, ClusterSettings, JobKeyRule, Prices, Settings, StorageSettings, Team } from './settings.js';
+import type { CapacityEntry, ClusterSettings, JobKeyRule, Prices, Settings, SmtpConfig, StartTls, StorageSettings, Team } from './settings.js';
 
 export const DEFAULT_SUPERUSERS = ['hdfs', 'yarn', 'mapred', 'root'];
 export const DEFAULT_STORAGE: StorageSettings = { rollupDepth: 3, smallFileBytes: 1 << 20 };
+export const STARTTLS_MODES: readonly StartTls[] = ['require', 'opportunistic', 'never'];
 
 export function checkTimeZone(tz: string, where: string): string {
   try {
@@ -22,13 +23,14 @@ export function checkTimeZone(tz: string, where: string): string {
 type Keys = (string | number)[];
 type Mapping = Record<string, unknown>;
 
-const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'prices', 'clusters', 'teams', 'storage', 'job_key'];
+const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'prices', 'clusters', 'teams', 'storage', 'job_key', 'smtp'];
 const STORAGE = ['rollup_depth', 'small_file_mb'];
 const PRICES = ['currency', 'vcore_hour', 'memory_gb_hour', 'gpu_hour', 'storage_tb_month'];
 const CLUSTER = ['timezone', 'capacity'];
 const CAPACITY = ['since', 'nodes', 'cpus', 'memory_gb', 'gpus'];
 const TEAM = ['mailing_list', 'users', 'queues', 'accounts', 'paths'];
 const JOB_KEY = ['rules', 'extra_rules', 'workflow_tags'];
+const SMTP = ['host', 'port', 'secure', 'starttls', 'user', 'password_env', 'from', 'timeout_s'];
 
 export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) => number | undefined = () => undefined): Settings {
   const bad = (keys: Keys, what: string): never => {
@@ -170,6 +172,25 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     smallFileBytes: smallFileMb === undefined ? DEFAULT_STORAGE.smallFileBytes : Math.round(smallFileMb * 1048576),
   };
 
+  let smtp: SmtpConfig | undefined;
+  if (given(d.smtp)) {
+    if (Object.hasOwn(Object(d.smtp), 'password')) {
+      bad(['smtp', 'password'], 'would keep a password in the settings file: put it in an environment variable and name that with password_env');
+    }
+    const m = mapping(d.smtp, ['smtp'], SMTP, `a mapping (${SMTP.join(', ')})`);
+    const starttls = str(m.starttls, ['smtp', 'starttls']);
+    smtp = {
+      host: pattern(m.host, ['smtp', 'host'], /^([^\s:/]+|\[?[0-9a-fA-F:]+\]?)$/, 'a host name or address, without port or scheme'),
+      port: num(m.port, ['smtp', 'port'], { integer: true, min: 1, max: 65535 }),
+      secure: given(m.secure) && typeof m.secure !== 'boolean' ? bad(['smtp', 'secure'], `must be true or false (got ${JSON.stringify(m.secure)})`) : (m.secure as boolean | undefined),
+      starttls: starttls === undefined || STARTTLS_MODES.includes(starttls as StartTls) ? (starttls as StartTls | undefined) : bad(['smtp', 'starttls'], `must be one of ${STARTTLS_MODES.join(', ')} (got "${starttls}")`),
+      user: str(m.user, ['smtp', 'user']),
+      passwordEnv: pattern(m.password_env, ['smtp', 'password_env'], /^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable, such as GAZETTE_SMTP_PASSWORD'),
+      from: pattern(m.from, ['smtp', 'from'], /^([^<>]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/, 'an address such as gazette@example.org or "Cluster Gazette <gazette@example.org>"'),
+      timeoutS: num(m.timeout_s, ['smtp', 'timeout_s'], { min: 1, max: 3600 }),
+    };
+  }
+
   const jk = mapping(d.job_key, ['job_key'], JOB_KEY, 'a mapping (rules, extra_rules, workflow_tags)');
   return {
     file,
@@ -182,6 +203,7 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     clusters,
     teams,
     storage,
+    smtp,
     jobKey: {
       rules: rules(jk.rules, ['job_key', 'rules']),
       extraRules: rules(jk.extra_rules, ['job_key', 'extra_rules']) ?? [],

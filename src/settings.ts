@@ -60,6 +60,24 @@ export interface Prices {
   storageTbMonth?: number;
 }
 
+/** How to talk to an SMTP server on port 587 or 25: insist on STARTTLS, use it when offered, or never. */
+export type StartTls = 'require' | 'opportunistic' | 'never';
+
+/** The SMTP server messages are sent through (`smtp:`); the --smtp-* flags override each key (deliver/smtp-options.ts). */
+export interface SmtpConfig {
+  host?: string;
+  port?: number;
+  /** Implicit TLS (port 465). */
+  secure?: boolean;
+  starttls?: StartTls;
+  user?: string;
+  /** The environment variable that holds the password: never the password itself. */
+  passwordEnv?: string;
+  /** The From of the messages gazette composes. */
+  from?: string;
+  timeoutS?: number;
+}
+
 export interface Settings {
   /** Where the settings came from (undefined: none found, defaults used). */
   file?: string;
@@ -77,6 +95,7 @@ export interface Settings {
   clusters: Record<string, ClusterSettings>;
   teams: Record<string, Team>;
   storage: StorageSettings;
+  smtp?: SmtpConfig;
   jobKey: {
     /** Replaces the built-in name rules when given. */
     rules?: JobKeyRule[];

@@ -92,6 +92,23 @@ describe('settings', () => {
     assert.deepEqual(settingsFrom('superusers: []\n').load().superusers, []);
   });
 
+  it('reads the smtp section, which has no default', () => {
+    const s = settingsFrom(
+      'smtp:\n  host: mail.example.org\n  port: 587\n  secure: false\n  starttls: require\n  user: gazette\n  password_env: GAZETTE_SMTP_PASSWORD\n  from: Cluster Gazette <gazette@example.org>\n  timeout_s: 20\n',
+    ).load();
+    assert.deepEqual(s.smtp, {
+      host: 'mail.example.org',
+      port: 587,
+      secure: false,
+      starttls: 'require',
+      user: 'gazette',
+      passwordEnv: 'GAZETTE_SMTP_PASSWORD',
+      from: 'Cluster Gazette <gazette@example.org>',
+      timeoutS: 20,
+    });
+    assert.equal(settingsFrom('cluster: x\n').load().smtp, undefined);
+  });
+
   it('a user, queue or account in two teams is an error naming both teams', () => {
     assert.equal(
       errorOf(FULL.replace('users: [okafor]', 'users: [okafor, bkowalski]')),
@@ -136,8 +153,18 @@ describe('settings', () => {
       ],
       ['clusters:\n  hpc:\n    timezone: Mars/Olympus\n', 'gazette.yaml: clusters.hpc.timezone: unknown time zone "Mars/Olympus". Use an IANA name such as Europe/Paris or UTC.'],
       ['clusters:\n  hpc:\n    tz: UTC\n', 'gazette.yaml:3: clusters.hpc.tz is not a setting gazette knows (here: timezone, capacity).'],
-      ['newsletter: yes\n', 'gazette.yaml:1: newsletter is not a setting gazette knows (at the top level: cluster, timezone, fiscal_year_start_month, superusers, email_domain, prices, clusters, teams, storage, job_key).'],
+      ['newsletter: yes\n', 'gazette.yaml:1: newsletter is not a setting gazette knows (at the top level: cluster, timezone, fiscal_year_start_month, superusers, email_domain, prices, clusters, teams, storage, job_key, smtp).'],
       ['job_key:\n  workflow_tags: dag\n', 'gazette.yaml:2: job_key.workflow_tags must be a list of tag keys, like [a, b].'],
+      ['smtp:\n  host: h\n  tls: yes\n', 'gazette.yaml:3: smtp.tls is not a setting gazette knows (here: host, port, secure, starttls, user, password_env, from, timeout_s).'],
+      ['smtp:\n  host: h\n  password: hunter2\n', 'gazette.yaml:3: smtp.password would keep a password in the settings file: put it in an environment variable and name that with password_env.'],
+      ['smtp:\n  port: "587"\n', 'gazette.yaml:2: smtp.port must be a whole number from 1 to 65535 (got "587").'],
+      ['smtp:\n  secure: "yes"\n', 'gazette.yaml:2: smtp.secure must be true or false (got "yes").'],
+      ['smtp:\n  starttls: always\n', 'gazette.yaml:2: smtp.starttls must be one of require, opportunistic, never (got "always").'],
+      ['smtp:\n  host: mail.example.org:587\n', 'gazette.yaml:2: smtp.host must be a host name or address, without port or scheme (got "mail.example.org:587").'],
+      ['smtp:\n  password_env: $GAZETTE_PW\n', 'gazette.yaml:2: smtp.password_env must be the name of an environment variable, such as GAZETTE_SMTP_PASSWORD (got "$GAZETTE_PW").'],
+      ['smtp:\n  from: gazette\n', 'gazette.yaml:2: smtp.from must be an address such as gazette@example.org or "Cluster Gazette <gazette@example.org>" (got "gazette").'],
+      ['smtp:\n  timeout_s: 0\n', 'gazette.yaml:2: smtp.timeout_s must be a number from 1 to 3600 (got 0).'],
+      ['smtp: mail.example.org\n', 'gazette.yaml:1: smtp must be a mapping (host, port, secure, starttls, user, password_env, from, timeout_s).'],
     ];
     for (const [yaml, want] of cases) {
       const got = errorOf(yaml);
