@@ -198,7 +198,10 @@ describe('sendEmail over SMTP on loopback', () => {
     assert.equal(parsed.text, msg.text);
     assert.equal(parsed.html, msg.html);
     assert.equal(parsed.headers.get('x-gazette-period'), '2026-Q3');
+    assert.equal(parsed.from?.text, '"Cluster Gazette" <gazette@example.org>');
+    assert.deepEqual([parsed.to, parsed.cc].map((a) => (Array.isArray(a) ? a : [a]).flatMap((x) => x?.value.map((v) => v.address))), [['asouza@example.org'], ['genomics@example.org']]);
     assert.equal(parsed.bcc, undefined);
+    assert.equal(parsed.date?.toISOString(), '2026-10-01T06:00:00.000Z');
     const cids = [...msg.html.matchAll(/src="cid:([^"]+)"/g)].map((m) => m[1]);
     assert.equal(cids.length, 2);
     for (const cid of cids) {
