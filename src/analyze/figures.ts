@@ -4,7 +4,7 @@
  * this module only picks the files, passes the period, and derives growth and highlights from
  * their rows.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { resolveTimeZone, type Settings } from '../settings.js';
 import { runSqlFile } from '../warehouse/run-sql-file.js';
 import { clusterContext, periodListParams, periodParams, prepareConnection, TREND_PERIODS, type FigureContext } from './context.js';
@@ -36,6 +36,19 @@ export interface ComputeDemand {
   growth_over_year_ago: number | null;
   by_team: Row[];
   by_queue: Row[];
+  /** The business series loaded for the cluster, each beside compute (business_series_by_period.sql). */
+  business_series: BusinessSeries[];
+}
+
+export interface BusinessSeries {
+  series: string;
+  kind: string;
+  unit: string | null;
+  /** The period's growth (null unless it and the one compared with are complete). */
+  growth_over_previous: number | null;
+  growth_over_year_ago: number | null;
+  compute_hours_per_1000: number | null;
+  by_period: Row[];
 }
 
 export interface ClusterFigures {
@@ -98,6 +111,7 @@ async function clusterFigures(ctx: FigureContext): Promise<ClusterFigures> {
     growth_over_year_ago: growth(demandRows[0]?.vcore_hours, demandRows[yearAgo(period)]?.vcore_hours),
     by_team: group('team'),
     by_queue: group('queue'),
+    business_series: await businessSeries(ctx, demandRows),
   };
 
   const reliability = {
@@ -142,6 +156,35 @@ async function clusterFigures(ctx: FigureContext): Promise<ClusterFigures> {
     compute_demand, reliability, top_failing_jobs, wasteful, top_consumers, storage, throughput_by_framework,
   };
   return { ...figures, highlights: highlights(figures) };
+}
+
+/** Each business series of the cluster over the trend's periods, beside the compute of each period. */
+async function businessSeries(ctx: FigureContext, demandRows: Row[]): Promise<BusinessSeries[]> {
+  const { history } = ctx;
+  const hours = history.map((h) => demandRows.find((r) => r.period === h.label)?.vcore_hours);
+  const rows = await runSqlFile(ctx.conn, 'business_series_by_period', {
+    cluster: ctx.cluster,
+    labels: listValue(history.map((h) => h.label)),
+    starts: listValue(history.map((h) => h.start)),
+    ends: listValue(history.map((h) => h.end)),
+    compute_hours: listValue(hours.map((x) => (typeof x === 'number' ? x : 0))),
+    year_ago: yearAgo(ctx.period),
+  });
+  const names = [...new Set(rows.map((r) => String(r.series)))];
+  return names.map((name) => {
+    const own = rows.filter((r) => r.series === name);
+    const [now] = own;
+    const num = (k: string) => (typeof now[k] === 'number' ? (now[k] as number) : null);
+    return {
+      series: name,
+      kind: String(now.kind),
+      unit: typeof now.unit === 'string' ? now.unit : null,
+      growth_over_previous: num('growth_over_previous'),
+      growth_over_year_ago: num('growth_over_year_ago'),
+      compute_hours_per_1000: num('compute_hours_per_1000'),
+      by_period: own.slice(0, TREND_PERIODS).map(({ series: _s, kind: _k, unit: _u, ...r }) => r),
+    };
+  });
 }
 
 function prevParams(ctx: FigureContext) {

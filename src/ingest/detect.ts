@@ -8,6 +8,7 @@
  *   sacct         '|'-separated lines: a header with JobID or JobIDRaw, or no header and the
  *                 26 fields of xdmod-slurm-helper with a job id first
  *   incidents     CSV whose header has start, end, severity and title
+ *   business-series  CSV whose header has date, series and value
  *   canonical     CSV or JSON Lines with a job_id column, or Parquet
  *   jmx           {"beans": …}, a NameNode /jmx response
  *   xdmod-storage a JSON array of objects with mountpoint and logical_usage or physical_usage
@@ -50,6 +51,8 @@ const DATA_ENDINGS = ['.json', '.jsonl', '.ndjson', '.csv', '.tsv', '.parquet', 
 /** A sacct job id: 123, 123_4, 123_[1-3], 123+0, and steps 123.batch. */
 const JOB_ID = /^\d+(?:_\d+|_\[[^\]]*\])?(?:\+\d+)?(?:\.[\w-]+)?$/;
 const INCIDENT_COLUMNS = ['start', 'end', 'severity', 'title'];
+/** A business series file's header has these (and kind, which the loader asks for by name if missing). */
+const BUSINESS_SERIES_COLUMNS = ['date', 'series', 'value'];
 
 export async function detectFormat(file: string): Promise<Detection> {
   const name = path.basename(file).toLowerCase();
@@ -139,9 +142,10 @@ function detectLines(text: string, name: string, unplaced: (looked: string) => D
     const columns = line.split(delim).map((c) => c.trim().replace(/^"(.*)"$/, '$1').trim().toLowerCase());
     const isIncidents = INCIDENT_COLUMNS.every((c) => columns.includes(c));
     const isJobs = columns.includes('job_id');
+    if (!isJobs && BUSINESS_SERIES_COLUMNS.every((c) => columns.includes(c))) return { format: 'business-series' };
     if (isIncidents && (!isJobs || /incident|outage/.test(name))) return { format: 'incidents' };
     if (isJobs) return { format: 'canonical' };
-    return unplaced(`CSV with the columns ${shortList(columns)}: neither jobs (job_id) nor incidents (start, end, severity, title)`);
+    return unplaced(`CSV with the columns ${shortList(columns)}: neither jobs (job_id), incidents (start, end, severity, title) nor a business series (date, series, value)`);
   }
   return unplaced(`text whose first line is "${clip(line)}"`);
 }

@@ -9,9 +9,10 @@
  * an end before the start, an unknown severity) are rejected with their reason.
  */
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
-import { INCIDENT_SEVERITIES, ident } from '../warehouse/schema.js';
+import { INCIDENT_SEVERITIES } from '../warehouse/schema.js';
+import { stageCsvList } from './csv-list.js';
 import { isoTimeSql } from './iso-time.js';
-import { FileFormatError, type Source, type StageContext, type Staged } from './source.js';
+import type { Source, StageContext, Staged } from './source.js';
 import { INCIDENTS } from './targets.js';
 
 const REQUIRED = ['start', 'end', 'severity', 'title'];
@@ -22,31 +23,18 @@ export const incidents: Source = {
   extensions: ['.csv', '.csv.gz', '.tsv'],
   async stage(ctx: StageContext): Promise<Staged> {
     const { conn } = ctx;
-    // Line numbers count the header line.
-    await conn.run(
-      `create temp table stg_incidents as
-       select row_number() over () + 1 as _line, * from read_csv($file, header = true, all_varchar = true, auto_detect = true)`,
-      { file: ctx.file },
+    const csv = await stageCsvList(
+      ctx, 'stg_incidents', REQUIRED,
+      'An incidents file is CSV with the header start,end,severity,title (and optionally cluster, ticket, …).',
     );
-    const columns = (await conn.runAndReadAll(`describe stg_incidents`)).getRows().map((r) => String(r[0])).slice(1);
-    const have = new Map(columns.map((c) => [c.trim().toLowerCase(), c]));
-    const missing = REQUIRED.filter((c) => !have.has(c));
-    if (missing.length) {
-      throw new FileFormatError(
-        `the header has no ${missing.join(', ')} column (found: ${columns.join(', ') || 'none'}). An incidents file is CSV with the header start,end,severity,title (and optionally cluster, ticket, …).`,
-      );
-    }
-    const text = (name: string) => `nullif(trim(${ident(have.get(name)!)}), '')`;
+    const { text } = csv;
     const zones = ctx.zones ?? { byCluster: {}, other: ctx.timezone };
     // A row's cluster: its own `cluster`, else the file's. Its local times are in that cluster's zone.
-    const cluster = have.has('cluster') ? `coalesce(${text('cluster')}, $cluster)` : '$cluster';
-    const zone = have.has('cluster')
+    const cluster = csv.has('cluster') ? `coalesce(${text('cluster')}, $cluster)` : '$cluster';
+    const zone = csv.has('cluster')
       ? `case when ${text('cluster')} is null then $tz else coalesce(list_extract($zone_values, list_position($zone_names, ${text('cluster')})), $other_tz) end`
       : '$tz';
-    const others = columns.filter((c) => !REQUIRED.includes(c.trim().toLowerCase()) && c.trim().toLowerCase() !== 'cluster');
-    const extra = others.length
-      ? `nullif(json_merge_patch('{}', to_json(struct_pack(${others.map((c) => `${ident(c)} := nullif(trim(${ident(c)}), '')`).join(', ')}))), '{}')::json`
-      : 'null::json';
+    const extra = csv.extra([...REQUIRED, 'cluster']);
     const time = (name: string) =>
       `case when ${text(name)} is not null and t_${name} is null then '${name} is not an ISO 8601 time (got "' || ${text(name)} || '")' end`;
     await conn.run(
@@ -66,12 +54,12 @@ export const incidents: Source = {
       {
         severities: listValue([...INCIDENT_SEVERITIES]),
         tz: ctx.timezone,
-        ...(have.has('cluster')
+        ...(csv.has('cluster')
           ? { zone_names: listValue(Object.keys(zones.byCluster)), zone_values: listValue(Object.values(zones.byCluster)), other_tz: zones.other }
           : {}),
       },
       // typed, so that an empty list (no clusters in the settings) binds too
-      have.has('cluster') ? { zone_names: LIST(VARCHAR), zone_values: LIST(VARCHAR) } : undefined,
+      csv.has('cluster') ? { zone_names: LIST(VARCHAR), zone_values: LIST(VARCHAR) } : undefined,
     );
     const raw = `json_merge_patch(to_json(t), '{"_line": null, "_zone": null, "t_start": null, "t_end": null, "_reason": null}')::varchar`;
     return {

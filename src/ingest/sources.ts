@@ -9,6 +9,7 @@ const loaders: Record<string, () => Promise<Source>> = {
   swf: async () => (await import('./swf.js')).swf,
   canonical: async () => (await import('./canonical.js')).canonical,
   incidents: async () => (await import('./incidents.js')).incidents,
+  'business-series': async () => (await import('./business-series.js')).businessSeries,
   jmx: async () => (await import('./jmx.js')).jmx,
   'hdfs-du': async () => (await import('./hdfs-du.js')).hdfsDu,
   'hdfs-count': async () => (await import('./hdfs-count.js')).hdfsCount,

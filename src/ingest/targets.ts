@@ -11,6 +11,7 @@
  *   storage_snapshots   unique on (cluster, taken_at); a later load of the same moment wins.
  *   storage_usage       unique on (cluster, source, filesystem, path, owner, as_of); a later load wins.
  *   storage_rollups     an fsimage's rollup replaces every row of its (cluster, as_of).
+ *   business_series     unique on (cluster, series, day); a later load wins.
  *   app_details         unique on (cluster, job_id); an ended record beats a running one, then the
  *                       later end, then one read from the framework's log over one from its history
  *                       server's REST API. A job no other source has gets a `jobs` row from its detail.
@@ -18,7 +19,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Settings } from '../settings.js';
 import {
-  APP_DETAIL_COLUMNS, CAPACITY_COLUMNS, INCIDENT_COLUMNS, JOB_COLUMN_NAMES, STORAGE_ROLLUP_COLUMNS, STORAGE_SNAPSHOT_COLUMNS, STORAGE_USAGE_COLUMNS,
+  APP_DETAIL_COLUMNS, BUSINESS_SERIES_COLUMNS, CAPACITY_COLUMNS, INCIDENT_COLUMNS, JOB_COLUMN_NAMES, STORAGE_ROLLUP_COLUMNS, STORAGE_SNAPSHOT_COLUMNS, STORAGE_USAGE_COLUMNS,
 } from '../warehouse/schema.js';
 import { buildJobKeySql, checkJobKeyRules } from './job-key.js';
 
@@ -158,6 +159,14 @@ export const STORAGE_ROLLUPS: Target = {
   readNoun: 'entries',
   written: 'rollup rows written',
   identity: { by: 'group', group: ['cluster', 'as_of'] },
+};
+
+export const BUSINESS_SERIES: Target = {
+  table: 'business_series',
+  columns: BUSINESS_SERIES_COLUMNS.map(([n]) => n),
+  noun: 'values',
+  written: 'new or replacing',
+  identity: { by: 'key', key: ['cluster', 'series', 'day'], newestFirst: `s.ingest_run_id desc, s._line desc`, beats: () => 'true' },
 };
 
 /** The outcome's stage, for app_details: running or not known, ended. */

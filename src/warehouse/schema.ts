@@ -214,6 +214,26 @@ export const APP_DETAIL_COLUMNS = [
   ['extra', 'json'],
 ] as const;
 
+/**
+ * One value of a business series (active customers, orders…) set beside compute demand, unique on
+ * (cluster, series, day): a later load of the same key replaces it. `day` is the first day the value
+ * covers: the date itself for a daily value, the month's first day for a monthly one (`granularity`).
+ * `kind` says how a period takes the series: a stock its last value, a flow the sum of its values.
+ */
+export const BUSINESS_SERIES_COLUMNS = [
+  ['cluster', 'varchar not null'],
+  ['series', 'varchar not null'],
+  ['day', 'date not null'],
+  ['granularity', 'varchar not null'],     // month | day
+  ['kind', 'varchar not null'],            // stock | flow
+  ['value', 'double not null'],
+  ['unit', 'varchar'],
+  ['extra', 'json'],
+] as const;
+
+/** How a business series is taken over a period: a stock's last value, a flow's sum. */
+export const BUSINESS_SERIES_KINDS = ['stock', 'flow'] as const;
+
 /** Incident severities, most severe first. */
 export const INCIDENT_SEVERITIES = ['critical', 'major', 'minor', 'maintenance'] as const;
 
@@ -315,6 +335,16 @@ export const MIGRATIONS: Migration[] = [
     statements: [
       `create table app_details (
         ${APP_DETAIL_COLUMNS.map(([n, t]) => `${ident(n)} ${t}`).join(',\n        ')},
+        ingest_run_id bigint
+      )`,
+    ],
+  },
+  {
+    version: 5,
+    description: 'business_series (a business series set beside compute demand)',
+    statements: [
+      `create table business_series (
+        ${BUSINESS_SERIES_COLUMNS.map(([n, t]) => `${ident(n)} ${t}`).join(',\n        ')},
         ingest_run_id bigint
       )`,
     ],

@@ -55,10 +55,10 @@ describe('warehouse', () => {
     );
     (await openWarehouse(db)).close();
     const [v] = await query<{ value: string }>(db, `select value from gazette_meta where key = 'schema_version'`);
-    assert.equal(v.value, '4');
+    assert.equal(v.value, String(SCHEMA_VERSION));
     const tables = await query<{ table_name: string }>(db, `select table_name from information_schema.tables where table_schema = 'main' order by 1`);
     assert.deepEqual(tables.map((t) => t.table_name), [
-      'app_details', 'capacity_snapshots', 'gazette_meta', 'incidents', 'ingest_marks', 'ingest_runs', 'jobs', 'rejected_rows', 'storage_rollups', 'storage_snapshots', 'storage_usage',
+      'app_details', 'business_series', 'capacity_snapshots', 'gazette_meta', 'incidents', 'ingest_marks', 'ingest_runs', 'jobs', 'rejected_rows', 'storage_rollups', 'storage_snapshots', 'storage_usage',
     ]);
     const cols = async (t: string) =>
       (await query<{ column_name: string }>(db, `select column_name from information_schema.columns where table_name = $t order by ordinal_position`, { t })).map((c) => c.column_name);
@@ -77,6 +77,7 @@ describe('warehouse', () => {
       'name_quota_remaining', 'space_quota_bytes', 'space_quota_remaining_bytes', 'soft_limit_bytes', 'hard_limit_bytes', 'extra', 'ingest_run_id',
     ]);
     assert.equal((await cols('storage_rollups')).length, 21);
+    assert.deepEqual(await cols('business_series'), ['cluster', 'series', 'day', 'granularity', 'kind', 'value', 'unit', 'extra', 'ingest_run_id']);
     const [j] = await query<{ n: bigint }>(db, `select count(*) as n from jobs where job_id = 'application_1_0001'`);
     assert.equal(Number(j.n), 1);
     const [r] = await query<{ sha256: string; variant: string | null }>(db, `select sha256, variant from ingest_runs`);
