@@ -5,10 +5,12 @@
  * "Settings" section.
  */
 import { UsageError } from './errors.js';
-import type { CapacityEntry, ClusterSettings, JobKeyRule, Prices, Settings, SmtpConfig, StartTls, StorageSettings, Team } from './settings.js';
+import type { CapacityEntry, ClusterSettings, FigureThresholds, JobKeyRule, Prices, Settings, SmtpConfig, StartTls, StorageSettings, Team } from './settings.js';
 
 export const DEFAULT_SUPERUSERS = ['hdfs', 'yarn', 'mapred', 'root'];
 export const DEFAULT_STORAGE: StorageSettings = { rollupDepth: 3, smallFileBytes: 1 << 20 };
+/** The figure sets' thresholds when `figures:` does not set them. */
+export const DEFAULT_FIGURE_THRESHOLDS: FigureThresholds = { top: 10, minFailures: 3, overRequestRatio: 2, minRunSeconds: 60, retryWindowSeconds: 3 * 3600 };
 export const STARTTLS_MODES: readonly StartTls[] = ['require', 'opportunistic', 'never'];
 
 export function checkTimeZone(tz: string, where: string): string {
@@ -23,8 +25,9 @@ export function checkTimeZone(tz: string, where: string): string {
 type Keys = (string | number)[];
 type Mapping = Record<string, unknown>;
 
-const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'prices', 'clusters', 'teams', 'storage', 'job_key', 'smtp'];
+const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'prices', 'clusters', 'teams', 'storage', 'job_key', 'smtp', 'figures'];
 const STORAGE = ['rollup_depth', 'small_file_mb'];
+const FIGURES = ['top', 'min_failures', 'over_request_ratio', 'min_run_seconds', 'retry_window_hours'];
 const PRICES = ['currency', 'vcore_hour', 'memory_gb_hour', 'gpu_hour', 'storage_tb_month'];
 const CLUSTER = ['timezone', 'capacity'];
 const CAPACITY = ['since', 'nodes', 'cpus', 'memory_gb', 'gpus'];
@@ -191,6 +194,16 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     };
   }
 
+  const fg = mapping(d.figures, ['figures'], FIGURES, `a mapping (${FIGURES.join(', ')})`);
+  const retryHours = num(fg.retry_window_hours, ['figures', 'retry_window_hours'], { max: 24 * 365 });
+  const figures: FigureThresholds = {
+    top: num(fg.top, ['figures', 'top'], { integer: true, min: 1, max: 1000 }) ?? DEFAULT_FIGURE_THRESHOLDS.top,
+    minFailures: num(fg.min_failures, ['figures', 'min_failures'], { integer: true, min: 1 }) ?? DEFAULT_FIGURE_THRESHOLDS.minFailures,
+    overRequestRatio: num(fg.over_request_ratio, ['figures', 'over_request_ratio'], { min: 1 }) ?? DEFAULT_FIGURE_THRESHOLDS.overRequestRatio,
+    minRunSeconds: num(fg.min_run_seconds, ['figures', 'min_run_seconds']) ?? DEFAULT_FIGURE_THRESHOLDS.minRunSeconds,
+    retryWindowSeconds: retryHours === undefined ? DEFAULT_FIGURE_THRESHOLDS.retryWindowSeconds : Math.round(retryHours * 3600),
+  };
+
   const jk = mapping(d.job_key, ['job_key'], JOB_KEY, 'a mapping (rules, extra_rules, workflow_tags)');
   return {
     file,
@@ -203,6 +216,7 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     clusters,
     teams,
     storage,
+    figures,
     smtp,
     jobKey: {
       rules: rules(jk.rules, ['job_key', 'rules']),

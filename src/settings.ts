@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { LineCounter } from 'yaml';
 import { UsageError } from './errors.js';
-import { DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone, parseSettings } from './settings-parse.js';
+import { DEFAULT_FIGURE_THRESHOLDS, DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone, parseSettings } from './settings-parse.js';
 
-export { DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone };
+export { DEFAULT_FIGURE_THRESHOLDS, DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone };
 
 export interface JobKeyRule {
   pattern: string;
@@ -49,6 +49,20 @@ export interface StorageSettings {
   rollupDepth: number;
   /** A file under this many bytes is a small file (default 1 MiB). */
   smallFileBytes: number;
+}
+
+/** The thresholds of the figure sets (`figures:`); defaults DEFAULT_FIGURE_THRESHOLDS. */
+export interface FigureThresholds {
+  /** Rows in each top list. */
+  top: number;
+  /** A job key is a failing job when it failed at least this often in the period. */
+  minFailures: number;
+  /** Over-allocation: a user's (or job key's) median requested ÷ used at least this. */
+  overRequestRatio: number;
+  /** Over-allocation and time limits: jobs shorter than this (seconds) are not judged. */
+  minRunSeconds: number;
+  /** A run of a job key starting this soon (seconds) after a failed run of it ended is a retry. */
+  retryWindowSeconds: number;
 }
 
 /** The cost model: prices per unit of use, all optional. */
@@ -95,6 +109,7 @@ export interface Settings {
   clusters: Record<string, ClusterSettings>;
   teams: Record<string, Team>;
   storage: StorageSettings;
+  figures: FigureThresholds;
   smtp?: SmtpConfig;
   jobKey: {
     /** Replaces the built-in name rules when given. */
@@ -110,7 +125,7 @@ export const SETTINGS_FILE = 'gazette.yaml';
 
 /** The settings when there is no settings file. */
 export function defaultSettings(): Settings {
-  return { fiscalYearStartMonth: 1, superusers: [...DEFAULT_SUPERUSERS], clusters: {}, teams: {}, storage: { ...DEFAULT_STORAGE }, jobKey: { extraRules: [] } };
+  return { fiscalYearStartMonth: 1, superusers: [...DEFAULT_SUPERUSERS], clusters: {}, teams: {}, storage: { ...DEFAULT_STORAGE }, figures: { ...DEFAULT_FIGURE_THRESHOLDS }, jobKey: { extraRules: [] } };
 }
 
 export function loadSettings(explicit?: string, cwd = process.cwd()): Settings {

@@ -62,6 +62,12 @@ teams:
 storage:
   rollup_depth: 4
   small_file_mb: 0.5
+figures:
+  top: 20
+  min_failures: 5
+  over_request_ratio: 1.5
+  min_run_seconds: 300
+  retry_window_hours: 0.5
 `;
 
 describe('settings', () => {
@@ -80,6 +86,7 @@ describe('settings', () => {
     assert.deepEqual(s.teams.genomics, { mailingList: 'genomics-users@example.org', users: ['adeyemi', 'bkowalski'], queues: ['root.genomics'], accounts: ['genomics'], paths: [] });
     assert.deepEqual(s.teams.physics, { mailingList: undefined, users: ['okafor'], queues: [], accounts: [], paths: ['/data/physics', '/project/physics'] }, 'a trailing / dropped');
     assert.deepEqual(s.storage, { rollupDepth: 4, smallFileBytes: 524288 });
+    assert.deepEqual(s.figures, { top: 20, minFailures: 5, overRequestRatio: 1.5, minRunSeconds: 300, retryWindowSeconds: 1800 });
   });
 
   it('has defaults for what is not given', () => {
@@ -89,6 +96,8 @@ describe('settings', () => {
     assert.equal(s.prices, undefined);
     assert.deepEqual(s.teams, {});
     assert.deepEqual(s.storage, { rollupDepth: 3, smallFileBytes: 1048576 });
+    assert.deepEqual(s.figures, { top: 10, minFailures: 3, overRequestRatio: 2, minRunSeconds: 60, retryWindowSeconds: 10800 });
+    assert.deepEqual(settingsFrom('figures:\n  top: 5\n').load().figures, { top: 5, minFailures: 3, overRequestRatio: 2, minRunSeconds: 60, retryWindowSeconds: 10800 });
     assert.deepEqual(settingsFrom('superusers: []\n').load().superusers, []);
   });
 
@@ -153,7 +162,13 @@ describe('settings', () => {
       ],
       ['clusters:\n  hpc:\n    timezone: Mars/Olympus\n', 'gazette.yaml: clusters.hpc.timezone: unknown time zone "Mars/Olympus". Use an IANA name such as Europe/Paris or UTC.'],
       ['clusters:\n  hpc:\n    tz: UTC\n', 'gazette.yaml:3: clusters.hpc.tz is not a setting gazette knows (here: timezone, capacity).'],
-      ['newsletter: yes\n', 'gazette.yaml:1: newsletter is not a setting gazette knows (at the top level: cluster, timezone, fiscal_year_start_month, superusers, email_domain, prices, clusters, teams, storage, job_key, smtp).'],
+      ['newsletter: yes\n', 'gazette.yaml:1: newsletter is not a setting gazette knows (at the top level: cluster, timezone, fiscal_year_start_month, superusers, email_domain, prices, clusters, teams, storage, job_key, smtp, figures).'],
+      ['figures:\n  top: 5\n  min_failure: 2\n', 'gazette.yaml:3: figures.min_failure is not a setting gazette knows (here: top, min_failures, over_request_ratio, min_run_seconds, retry_window_hours).'],
+      ['figures:\n  top: 0\n', 'gazette.yaml:2: figures.top must be a whole number from 1 to 1000 (got 0).'],
+      ['figures:\n  min_failures: 2.5\n', 'gazette.yaml:2: figures.min_failures must be a whole number 1 or more (got 2.5).'],
+      ['figures:\n  over_request_ratio: 0.5\n', 'gazette.yaml:2: figures.over_request_ratio must be a number 1 or more (got 0.5).'],
+      ['figures:\n  retry_window_hours: three\n', 'gazette.yaml:2: figures.retry_window_hours must be a number from 0 to 8760 (got "three").'],
+      ['figures: 10\n', 'gazette.yaml:1: figures must be a mapping (top, min_failures, over_request_ratio, min_run_seconds, retry_window_hours).'],
       ['job_key:\n  workflow_tags: dag\n', 'gazette.yaml:2: job_key.workflow_tags must be a list of tag keys, like [a, b].'],
       ['smtp:\n  host: h\n  tls: yes\n', 'gazette.yaml:3: smtp.tls is not a setting gazette knows (here: host, port, secure, starttls, user, password_env, from, timeout_s).'],
       ['smtp:\n  host: h\n  password: hunter2\n', 'gazette.yaml:3: smtp.password would keep a password in the settings file: put it in an environment variable and name that with password_env.'],
@@ -181,5 +196,12 @@ describe('settings', () => {
       assert.match(r.stderr, /teams\.physics\.users has user "adeyemi", who is also in team "genomics"/);
     }
     assert.equal(fs.existsSync(db), false);
+  });
+
+  it('gazette figures with a threshold it does not know: exit 2 naming the file, line and key', async () => {
+    const { file } = settingsFrom('cluster: c\nfigures:\n  min_failurs: 2\n');
+    const r = await runCli(['figures', '--db', path.join(tmpDir(), 'w.duckdb'), '--config', file, '--quarter', '2026-Q3']);
+    assert.equal(r.code, 2);
+    assert.ok(r.stderr.includes(`${file}:3: figures.min_failurs is not a setting gazette knows (here: top, min_failures,`), r.stderr);
   });
 });

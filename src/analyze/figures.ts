@@ -5,25 +5,14 @@
  * their rows.
  */
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { resolveTimeZone, type Settings } from '../settings.js';
+import { DEFAULT_FIGURE_THRESHOLDS, resolveTimeZone, type Settings } from '../settings.js';
 import { runSqlFile } from '../warehouse/run-sql-file.js';
 import { clusterContext, periodListParams, periodParams, prepareConnection, TREND_PERIODS, type FigureContext } from './context.js';
 import { highlights, type Highlight } from './highlights.js';
 import { yearAgo, type Period } from './period.js';
 
-/** Thresholds of the figure sets (defaults; the settings may one day override them). */
-export const THRESHOLDS = {
-  /** Rows in each top list. */
-  top: 10,
-  /** A job key is a failing job when it failed at least this often in the period. */
-  minFailures: 3,
-  /** Over-allocation: a user's median requested ÷ used at least this. */
-  overRequestRatio: 2,
-  /** Over-allocation and time limits: jobs shorter than this (seconds) are not judged. */
-  minRunSeconds: 60,
-  /** A run of a job key starting this soon after a failed run of it ended is a retry. */
-  retryWindowSeconds: 3 * 3600,
-};
+/** Thresholds of the figure sets when the settings' `figures:` does not change them (the settings' `figures` holds those in force). */
+export const THRESHOLDS = DEFAULT_FIGURE_THRESHOLDS;
 
 export type Row = Record<string, unknown>;
 
@@ -98,7 +87,8 @@ const growth = (now: unknown, before: unknown) =>
 async function clusterFigures(ctx: FigureContext): Promise<ClusterFigures> {
   const { conn, cluster, period, history } = ctx;
   const one = { cluster, ...periodParams(period) };
-  const top = THRESHOLDS.top;
+  const limits = ctx.settings.figures;
+  const top = limits.top;
 
   const sources = await runSqlFile<{ source: string }>(conn, 'cluster_job_sources', { cluster });
   const compute_unit = HPC_SOURCES.includes(sources[0]?.source ?? '') ? 'CPU-hours' : 'vcore-hours';
@@ -118,13 +108,13 @@ async function clusterFigures(ctx: FigureContext): Promise<ClusterFigures> {
     by_period: (await runSqlFile(conn, 'reliability_by_period', { cluster, ...periodListParams(history) })).slice(0, TREND_PERIODS),
     incidents: await runSqlFile(conn, 'incidents_in_period', one),
   };
-  const top_failing_jobs = await runSqlFile(conn, 'top_failing_jobs', { ...one, min_failures: THRESHOLDS.minFailures, top });
+  const top_failing_jobs = await runSqlFile(conn, 'top_failing_jobs', { ...one, min_failures: limits.minFailures, top });
   const wasteful = {
     failed_burn_by_user: await runSqlFile(conn, 'failed_burn_by_user', { ...one, top }),
-    memory_over_request: await runSqlFile(conn, 'memory_over_request_by_user', { ...one, min_ratio: THRESHOLDS.overRequestRatio, min_run_s: THRESHOLDS.minRunSeconds, top }),
-    mapreduce_memory_over_request: await runSqlFile(conn, 'mapreduce_memory_over_request_by_job_key', { ...one, min_ratio: THRESHOLDS.overRequestRatio, top }),
-    time_limit_over_request: await runSqlFile(conn, 'time_limit_over_request_by_user', { ...one, min_ratio: THRESHOLDS.overRequestRatio, min_run_s: THRESHOLDS.minRunSeconds, top }),
-    retries: await runSqlFile(conn, 'retries_by_job_key', { ...one, retry_window_s: THRESHOLDS.retryWindowSeconds, top }),
+    memory_over_request: await runSqlFile(conn, 'memory_over_request_by_user', { ...one, min_ratio: limits.overRequestRatio, min_run_s: limits.minRunSeconds, top }),
+    mapreduce_memory_over_request: await runSqlFile(conn, 'mapreduce_memory_over_request_by_job_key', { ...one, min_ratio: limits.overRequestRatio, top }),
+    time_limit_over_request: await runSqlFile(conn, 'time_limit_over_request_by_user', { ...one, min_ratio: limits.overRequestRatio, min_run_s: limits.minRunSeconds, top }),
+    retries: await runSqlFile(conn, 'retries_by_job_key', { ...one, retry_window_s: limits.retryWindowSeconds, top }),
     superuser_jobs: await runSqlFile(conn, 'superuser_jobs', one),
   };
   const top_consumers = {

@@ -220,6 +220,22 @@ test('top failing jobs: ranked by burn, streak over the whole history, masked er
   }
 });
 
+test('thresholds from the settings\' figures: section: fewer failures make a failing job, a wider window finds the retries, a shorter top list', async () => {
+  const wh = await warehouse();
+  try {
+    const s = settings();
+    s.figures = { ...s.figures, minFailures: 1, retryWindowSeconds: 82_800, top: 1 };
+    const f = (await computeFigures(wh.conn, s, parsePeriod('2026-Q3'), ['c'])).clusters.c;
+    // min 1 failure and top 1: one-run (200 vcore-h burned) before etl (30), and only it.
+    assert.deepEqual(f.top_failing_jobs.map((r) => r.job_key), ['one-run']);
+    // b3 and b4 started 23 h (82,800 s) after a failed run of etl ended (see the retries test).
+    assert.deepEqual(f.wasteful.retries.map((r) => [r.job_key, r.retries]), [['etl', 2]]);
+    assert.equal(f.top_consumers.users.length, 1);
+  } finally {
+    wh.close();
+  }
+});
+
 test('wasteful: failed burn by user, memory and time-limit over-request (short jobs not judged), superuser jobs', async () => {
   const f = await figures();
   assert.deepEqual(f.wasteful.failed_burn_by_user.map((r) => [r.user, r.failed_runs]), [['carol', 1], ['bob', 3]]);
