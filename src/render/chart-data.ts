@@ -3,7 +3,7 @@
  * small function a chart, so what a chart shows is read here and tested on hand-worked values.
  * Rows are plain JSON (numbers, strings, booleans, ISO dates), oldest period first.
  */
-import type { ClusterFigures, Row } from '../analyze/figures.js';
+import type { BusinessSeries, ClusterFigures, Row } from '../analyze/figures.js';
 
 export type ChartRow = Record<string, string | number | boolean | null>;
 
@@ -22,15 +22,9 @@ export const num = (r: Row | undefined, k: string): number | null => (typeof r?.
 export const str = (r: Row | undefined, k: string): string | null => (typeof r?.[k] === 'string' ? (r[k] as string) : null);
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
-/** A business series beside compute (`compute_demand.business_series`, when the figures have it). */
-export interface BusinessSeries {
-  series: string;
-  unit?: string | null;
-  by_period: Row[];
-}
-
 function businessSeries(f: ClusterFigures, name?: string): BusinessSeries | undefined {
-  const all = (f.compute_demand as { business_series?: BusinessSeries[] }).business_series ?? [];
+  // figures written before business series were computed have none
+  const all = f.compute_demand.business_series ?? [];
   return name === undefined ? all[0] : all.find((s) => s.series === name);
 }
 
@@ -130,7 +124,8 @@ export function topFailingRows(f: ClusterFigures, top = TOP_BARS): ChartRow[] {
     };
   });
   // The same name and owner in two queues: tell them apart by their rank.
-  for (const r of rows) if (rows.filter((o) => o.job === r.job).length > 1) r.job = `${r.rank}. ${r.job}`;
+  const repeated = new Set(rows.filter((r, i) => rows.findIndex((o) => o.job === r.job) !== i).map((r) => r.job));
+  for (const r of rows) if (repeated.has(r.job)) r.job = `${r.rank}. ${r.job}`;
   return rows;
 }
 
