@@ -222,6 +222,16 @@ describe('rendering', () => {
     assert.ok(c.png.subarray(0, 8).equals(PNG_MAGIC));
   });
 
+  it('a layer filtered to nothing (no quarter below target, no crossing) is no error', async () => {
+    const f = figures();
+    f.reliability.by_period = f.reliability.by_period.map((r) => ({ ...r, availability: 1, down_minutes: 0 }));
+    f.storage.trend = { ...f.storage.trend, crossing_80_at: null, crossing_90_at: null };
+    const availability = await renderChart('availability', f);
+    assert.match(availability.alt, /meeting the 99\.9% target; 3 of 3 quarters met it\.$/);
+    assert.ok(!availability.svg.includes('min down'));
+    assert.ok(!(await renderChart('storage', f)).svg.includes('% on '));
+  });
+
   it('text is laid out with the font\'s own widths', () => {
     assert.ok(textWidth('iiii', 12) < textWidth('MMMM', 12) / 2);
     assert.ok(textWidth('clickstream', 12, true) > textWidth('clickstream', 12));
