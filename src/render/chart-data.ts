@@ -38,7 +38,8 @@ export function computeDemandRows(f: ClusterFigures, options: { series?: string 
   while (periods.length > 1 && !num(periods[0], 'jobs') && !num(periods[0], 'vcore_hours')) periods.shift();
   const business = businessSeries(f, options.series);
   const companion = business ? business.series : 'active users';
-  const businessValue = new Map((business?.by_period ?? []).map((r) => [str(r, 'period'), num(r, 'value')]));
+  // A period the series does not cover whole (a flow missing months) would draw as a fall: left out.
+  const businessValue = new Map((business?.by_period ?? []).map((r) => [str(r, 'period'), r.complete === false ? null : num(r, 'value')]));
   return periods.flatMap((p) => {
     const period = str(p, 'period');
     const current = period === f.period.label;

@@ -85,8 +85,9 @@ describe('chart rows and alt text', () => {
     const series = { kind: 'flow', growth_over_previous: null, growth_over_year_ago: null, compute_hours_per_1000: null };
     f.compute_demand.business_series = [
       { ...series, series: 'customers', unit: 'customers', by_period: [{ period: '2026-Q3', value: 90 }] },
-      { ...series, series: 'orders', unit: 'orders', by_period: [{ period: '2026-Q3', value: 300 }, { period: '2026-Q2', value: 250 }] },
+      { ...series, series: 'orders', unit: 'orders', by_period: [{ period: '2026-Q3', value: 300 }, { period: '2026-Q2', value: 250 }, { period: '2026-Q1', value: 40, complete: false }] },
     ];
+    // 2026-Q1's 40 orders cover part of it only: not drawn
     const orders = computeDemandRows(f, { series: 'orders' }).filter((r) => r.kind === 'companion');
     assert.deepEqual(orders.map((r) => [r.period, r.measure, r.value]), [['2026-Q1', 'orders', null], ['2026-Q2', 'orders', 250], ['2026-Q3', 'orders', 300]]);
     assert.equal(computeDemandRows(f).find((r) => r.kind === 'companion')!.measure, 'customers', 'the first series by default');
