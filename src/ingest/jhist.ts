@@ -33,6 +33,7 @@ import {
 import { FileFormatError, type Source, type StageContext, type Staged } from './source.js';
 import { APP_DETAILS } from './targets.js';
 import { textLines } from './text-lines.js';
+import { NO_EXECUTOR_MEMORY_SQL } from '../warehouse/schema.js';
 
 /** Every EventType symbol of Hadoop's Events.avpr, 0.23 to 3.x. */
 export const KNOWN_EVENTS = [
@@ -209,6 +210,7 @@ export const jhist: Source = {
           null::bigint as executors_removed,
           null::double as executor_cores,
           null::double as executor_memory_mb,
+          ${NO_EXECUTOR_MEMORY_SQL},
           $map_mb::double as map_memory_mb,
           $reduce_mb::double as reduce_memory_mb,
           null::bigint as jobs,

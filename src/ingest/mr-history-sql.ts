@@ -10,6 +10,7 @@ import {
 } from './mr-figures.js';
 import { MAP_MEMORY, REDUCE_MEMORY } from './jhist-conf.js';
 import type { StageContext } from './source.js';
+import { NO_EXECUTOR_MEMORY_SQL } from '../warehouse/schema.js';
 
 /** The responses a row is built from, as extra.responses names them. */
 const RESPONSE_OF = `case kind when 'entry' then 'jobs' when 'job' then 'job' when 'counters' then 'counters' when 'task' then 'tasks'
@@ -177,6 +178,7 @@ export const ROWS_SQL = `
     null::bigint as executors_removed,
     null::double as executor_cores,
     null::double as executor_memory_mb,
+    ${NO_EXECUTOR_MEMORY_SQL},
     j.map_mb as map_memory_mb,
     j.reduce_mb as reduce_memory_mb,
     null::bigint as jobs,

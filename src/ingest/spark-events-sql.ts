@@ -11,6 +11,9 @@ const p = (...keys: string[]) => `'$.${keys.map((k) => `"${k}"`).join('.')}'`;
 const s = (...keys: string[]) => `json_extract_string(j, ${p(...keys)})`;
 const n = (...keys: string[]) => `try_cast(${s(...keys)} as double)`;
 
+/** Heap, off-heap, and the process tree's resident memory (JVM, Python workers, other children). */
+export const EXECUTOR_METRICS = ['JVMHeapMemory', 'JVMOffHeapMemory', 'ProcessTreeJVMRSSMemory', 'ProcessTreePythonRSSMemory', 'ProcessTreeOtherRSSMemory'];
+
 /** TaskEnd fields, extracted with one parse per event. */
 const TASK_FIELDS: Record<string, string[]> = {
   stage_id: ['Stage ID'],
@@ -32,8 +35,55 @@ const TASK_FIELDS: Record<string, string[]> = {
   spill_memory: ['Task Metrics', 'Memory Bytes Spilled'],
   spill_disk: ['Task Metrics', 'Disk Bytes Spilled'],
   peak: ['Task Metrics', 'Peak Execution Memory'],
+  executor_id: ['Task Info', 'Executor ID'],
+  ...executorMetricFields('Task Executor Metrics'),
 };
 const TASK_KEYS = Object.keys(TASK_FIELDS);
+
+/** Spark properties that size an executor's container (executorRequestSql), as the env CTE's columns. */
+export const MEMORY_PROPS: [string, string][] = [
+  ['overhead', 'spark.executor.memoryOverhead'], ['yarn_overhead', 'spark.yarn.executor.memoryOverhead'],
+  ['overhead_factor', 'spark.executor.memoryOverheadFactor'], ['offheap_enabled', 'spark.memory.offHeap.enabled'],
+  ['offheap_size', 'spark.memory.offHeap.size'], ['pyspark_memory', 'spark.executor.pyspark.memory'],
+];
+
+/** The executor metrics (Spark ≥ 3.0) the memory figures use, under `parent` (a map of metric name → value). */
+function executorMetricFields(parent: string): Record<string, string[]> {
+  return Object.fromEntries(EXECUTOR_METRICS.map((m) => [m, [parent, m]]));
+}
+/**
+ * One executor metrics record as (heap, offheap, rss) from its metric values `m(name)`; 0 is "not
+ * measured" (a disabled process-tree probe reports 0), so it is null.
+ */
+export const executorMemory = (m: (name: string) => string) =>
+  `nullif(${m('JVMHeapMemory')}, 0) as heap, nullif(${m('JVMOffHeapMemory')}, 0) as offheap,
+   nullif(coalesce(${m('ProcessTreeJVMRSSMemory')}, 0) + coalesce(${m('ProcessTreePythonRSSMemory')}, 0) + coalesce(${m('ProcessTreeOtherRSSMemory')}, 0), 0) as rss`;
+
+/**
+ * What each executor's container asks for, in MB, from an application's Spark properties (a
+ * struct `e` with executor_memory, overhead, yarn_overhead, overhead_factor, offheap_enabled,
+ * offheap_size, pyspark_memory, master), as Spark's YARN and Kubernetes allocators size it: the
+ * heap (spark.executor.memory, default 1g) + the overhead (spark.executor.memoryOverhead or the
+ * older spark.yarn.executor.memoryOverhead, else max(384 MB, spark.executor.memoryOverheadFactor
+ * — default 0.10 — × the heap)) + the off-heap memory (spark.memory.offHeap.size, in bytes,
+ * when spark.memory.offHeap.enabled) + spark.executor.pyspark.memory. A standalone or Mesos
+ * executor gets no overhead unless one is set; a local-mode app has no executors (null). With no
+ * spark.master logged, an app whose id is a YARN application id (`appId`) is taken as on YARN.
+ */
+export function executorRequestSql(e: string, appId: string): { overhead: string; request: string } {
+  const heap = `coalesce(${memoryMb(`${e}.executor_memory`)}, 1024)`;
+  const containers = `(${e}.master like 'yarn%' or ${e}.master like 'k8s%' or (${e}.master is null and ${appId} like 'application\\_%' escape '\\'))`;
+  const overhead = `case when ${e}.master like 'local%' then null
+       else coalesce(${memoryMb(`${e}.overhead`)}, ${memoryMb(`${e}.yarn_overhead`)},
+                     case when ${containers} then greatest(384, floor(coalesce(try_cast(${e}.overhead_factor as double), 0.10) * ${heap})) else 0 end) end`;
+  // spark.memory.offHeap.size without a unit is in bytes.
+  const offheapMb = `case when regexp_matches(${e}.offheap_size, '^\\s*[0-9]+\\s*$') then try_cast(${e}.offheap_size as double) / 1048576 else ${memoryMb(`${e}.offheap_size`)} end`;
+  const offheap = `case when lower(${e}.offheap_enabled) = 'true' then coalesce(${offheapMb}, 0) else 0 end`;
+  return {
+    overhead,
+    request: `${heap} + (${overhead}) + ${offheap} + coalesce(${memoryMb(`${e}.pyspark_memory`)}, 0)`,
+  };
+}
 const tf = (k: string) => `f[${TASK_KEYS.indexOf(k) + 1}]`;
 const tn = (k: string) => `try_cast(${tf(k)} as double)`;
 
@@ -62,7 +112,9 @@ with app as (
 ), env as (
   select arg_max(${s('Spark Properties', 'spark.yarn.queue')}, line) filter (${s('Spark Properties', 'spark.yarn.queue')} is not null) as queue,
          arg_max(${s('Spark Properties', 'spark.executor.memory')}, line) filter (${s('Spark Properties', 'spark.executor.memory')} is not null) as executor_memory,
-         arg_max(${s('Spark Properties', 'spark.master')}, line) filter (${s('Spark Properties', 'spark.master')} is not null) as master
+         arg_max(${s('Spark Properties', 'spark.master')}, line) filter (${s('Spark Properties', 'spark.master')} is not null) as master,
+         ${MEMORY_PROPS.map(([col, key]) => `arg_max(${s('Spark Properties', key)}, line) filter (${s('Spark Properties', key)} is not null) as ${col}`).join(',\n         ')},
+         count(*) as n
   from stg_spark_ev where short = 'SparkListenerEnvironmentUpdate'
 ), log_start as (
   select min(${s('Spark Version')}) as spark_version from stg_spark_ev where short = 'SparkListenerLogStart'
@@ -82,6 +134,14 @@ with app as (
          list_filter(from_json(j -> '$."Task Info"."Accumulables"', '[{"Name":"VARCHAR","Update":"VARCHAR"}]'),
                      a -> a.Name in ('internal.metrics.peakExecutionMemory', 'peakExecutionMemory'))[1].Update as peak_accumulable
   from stg_spark_ev where short = 'SparkListenerTaskEnd'
+), exec_memory as (
+  -- the largest executor peaks (not the driver's): stage executor metrics and each task end's
+  select max(heap) as heap, max(offheap) as offheap, max(rss) as rss from (
+    select ${executorMemory((m) => n('Executor Metrics', m))}
+    from stg_spark_ev where short = 'SparkListenerStageExecutorMetrics' and ${s('Executor ID')} is distinct from 'driver'
+    union all
+    select ${executorMemory((m) => tn(m))}
+    from task_raw where ${tf('executor_id')} is distinct from 'driver')
 ), tasks as (
   select line, try_cast(${tf('stage_id')} as bigint) as stage_id, coalesce(try_cast(${tf('attempt')} as bigint), 0) as attempt,
          ${tf('reason')} as reason,
@@ -166,6 +226,11 @@ select
   execs.removed as executors_removed,
   execs.cores as executor_cores,
   ${memoryMb('env.executor_memory')} as executor_memory_mb,
+  case when execs.added > 0 and env.n > 0 then ${executorRequestSql('env', 'app.app_id').overhead} end as executor_memory_overhead_mb,
+  case when execs.added > 0 and env.n > 0 then ${executorRequestSql('env', 'app.app_id').request} end as executor_request_mb,
+  exec_memory.heap::bigint as executor_peak_heap_bytes,
+  exec_memory.offheap::bigint as executor_peak_offheap_bytes,
+  exec_memory.rss::bigint as executor_peak_rss_bytes,
   null::double as map_memory_mb,
   null::double as reduce_memory_mb,
   jobs.started as jobs,
@@ -197,4 +262,4 @@ select
   json_object('spark_version', log_start.spark_version, 'master', env.master, 'executor_memory', env.executor_memory,
               'events', all_events.n, 'unknown_events', unknown.counts) as extra,
   app.line as _line
-from app, app_end, env, log_start, execs, jobs, stage_sum, task_sum, unknown, all_events`;
+from app, app_end, env, log_start, execs, jobs, stage_sum, task_sum, unknown, all_events, exec_memory`;

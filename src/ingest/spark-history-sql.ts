@@ -11,7 +11,7 @@
  * Figures keep the meanings spark-events gives them (schema.ts): times in seconds, bytes, task
  * attempts; the stage list entries have the same keys.
  */
-import { firstLine, firstThree, memoryMb } from './spark-events-sql.js';
+import { EXECUTOR_METRICS, MEMORY_PROPS, executorMemory, executorRequestSql, firstLine, firstThree, memoryMb } from './spark-events-sql.js';
 
 /** A History Server time ("2015-02-03T16:43:07.191GMT") as epoch ms; null for none or before 1970 (a running app's end). */
 const hsMs = (x: string) =>
@@ -23,7 +23,7 @@ const epochMs = (x: string) => `case when try_cast(${x} as double) > 0 then try_
 const FIELDS = {
   attempt: ['attemptId', 'completed', 'startTimeEpoch', 'startTime', 'endTimeEpoch', 'endTime', 'duration', 'sparkUser', 'appSparkVersion', 'lastUpdated'],
   executors: ['id', 'isActive', 'totalCores', 'totalTasks', 'completedTasks', 'failedTasks', 'activeTasks', 'totalInputBytes', 'totalShuffleRead',
-    'totalShuffleWrite', 'totalGCTime', 'totalDuration'],
+    'totalShuffleWrite', 'totalGCTime', 'totalDuration', ...EXECUTOR_METRICS.map((m) => `peakMemoryMetrics.${m}`)],
   jobs: ['jobId', 'status', 'completionTime', 'numCompletedStages', 'numFailedStages', 'numActiveStages'],
   stages: ['stageId', 'attemptId', 'status', 'name', 'numCompleteTasks', 'numFailedTasks', 'numKilledTasks', 'submissionTime', 'completionTime',
     'executorRunTime', 'executorCpuTime', 'jvmGcTime', 'inputBytes', 'outputBytes', 'shuffleReadBytes', 'shuffleWriteBytes', 'memoryBytesSpilled',
@@ -105,6 +105,12 @@ with execs_raw as (
          sum(${fn('executors', 'totalShuffleWrite')}) as shuffle_write, sum(${fn('executors', 'totalGCTime')}) / 1000 as gc_s,
          sum(${fn('executors', 'totalDuration')}) / 1000 as duration_s
   from execs_raw group by app
+), execs_memory as (
+  -- the largest executor peaks (peakMemoryMetrics, Spark ≥ 3.0; all 0 where the log had no executor metrics)
+  select app, max(heap) as heap, max(offheap) as offheap, max(rss) as rss from (
+    select app, ${executorMemory((m) => fn('executors', `peakMemoryMetrics.${m}`))}
+    from execs_raw where ${fs_('executors', 'id')} not in ('driver', '<driver>'))
+  group by app
 ), jobs_raw as (
   select app, r -> 'stageIds' as stage_ids, ${extract('jobs', 'r')} as f ${good('jobs')}
 ), jobs as (
@@ -153,7 +159,8 @@ with execs_raw as (
   select app, from_json(doc -> 'sparkProperties', '[["VARCHAR"]]') as props from stg_sh_parts where kind = 'environment'
 ), env_props as (
   select app, list_filter(props, p -> p[1] = 'spark.yarn.queue')[1][2] as queue, list_filter(props, p -> p[1] = 'spark.executor.memory')[1][2] as executor_memory,
-         list_filter(props, p -> p[1] = 'spark.master')[1][2] as master
+         list_filter(props, p -> p[1] = 'spark.master')[1][2] as master,
+         ${MEMORY_PROPS.map(([col, key]) => `list_filter(props, p -> p[1] = '${key}')[1][2] as ${col}`).join(', ')}
   from env
 ), parts as (
   select app, list(kind order by kind) as kinds from stg_sh_parts group by app
@@ -182,6 +189,11 @@ select
   execs.removed as executors_removed,
   execs.cores as executor_cores,
   ${memoryMb('env_props.executor_memory')} as executor_memory_mb,
+  case when execs.added > 0 and env_props.app is not null then ${executorRequestSql('env_props', 'app.id').overhead} end as executor_memory_overhead_mb,
+  case when execs.added > 0 and env_props.app is not null then ${executorRequestSql('env_props', 'app.id').request} end as executor_request_mb,
+  execs_memory.heap::bigint as executor_peak_heap_bytes,
+  execs_memory.offheap::bigint as executor_peak_offheap_bytes,
+  execs_memory.rss::bigint as executor_peak_rss_bytes,
   null::double as map_memory_mb,
   null::double as reduce_memory_mb,
   jobs.n as jobs,
@@ -217,6 +229,7 @@ select
 from stg_sh_apps app
 join stg_sh_attempt t on t.rec = app.rec
 left join execs on execs.app = app.rec
+left join execs_memory on execs_memory.app = app.rec
 left join jobs on jobs.app = app.rec
 left join stages on stages.app = app.rec
 left join env_props on env_props.app = app.rec

@@ -161,7 +161,7 @@ export const STORAGE_ROLLUP_COLUMNS = [
  * from its detail (source 'spark' or 'mapreduce'), which any other source's record replaces.
  * Sums are over all tasks of all attempts; a figure the source does not give is null.
  */
-export const APP_DETAIL_COLUMNS = [
+export const APP_DETAIL_BASE_COLUMNS = [
   ['cluster', 'varchar not null'],
   ['job_id', 'varchar not null'],
   ['source', 'varchar not null'],             // spark-events | spark-history | jhist | mr-history
@@ -215,6 +215,23 @@ export const APP_DETAIL_COLUMNS = [
 ] as const;
 
 /**
+ * Spark executors' memory, asked for and used (schema version 6): what each executor's container
+ * asked for, and the largest peak any executor (not the driver) reached, from the executor
+ * metrics Spark 3 logs (StageExecutorMetrics, a task end's "Task Executor Metrics") or the History
+ * Server's `peakMemoryMetrics`. Null where the source does not say (Spark before 3.0, local mode).
+ */
+export const APP_DETAIL_MEMORY_COLUMNS = [
+  ['executor_memory_overhead_mb', 'double'],  // per executor, beyond the heap: spark.executor.memoryOverhead, else Spark's default max(384 MB, 10%)
+  ['executor_request_mb', 'double'],          // per executor, the container asked for: heap + overhead + off-heap + PySpark memory
+  ['executor_peak_heap_bytes', 'bigint'],     // the largest executor peak JVMHeapMemory
+  ['executor_peak_offheap_bytes', 'bigint'],  // the largest executor peak JVMOffHeapMemory
+  ['executor_peak_rss_bytes', 'bigint'],      // the largest executor process tree RSS (JVM + Python + other; spark.executor.processTreeMetrics.enabled)
+] as const;
+
+/** Every app_details column, in table order (a migrated table adds the later versions' at its end). */
+export const APP_DETAIL_COLUMNS = [...APP_DETAIL_BASE_COLUMNS, ...APP_DETAIL_MEMORY_COLUMNS] as const;
+
+/**
  * One value of a business series (active customers, orders…) set beside compute demand, unique on
  * (cluster, series, day): a later load of the same key replaces it. `day` is the first day the value
  * covers: the date itself for a daily value, the month's first day for a monthly one (`granularity`).
@@ -247,6 +264,9 @@ export const JOB_STATES = [
 export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+/** The Spark executor memory columns as nulls, for a source that has none of them (MapReduce history). */
+export const NO_EXECUTOR_MEMORY_SQL = APP_DETAIL_MEMORY_COLUMNS.map(([n, t]) => `null::${t} as ${ident(n)}`).join(', ');
 
 const jobsTable = `create table jobs (
   ${JOB_COLUMNS.map(([n, t]) => `${ident(n)} ${t}`).join(',\n  ')},
@@ -334,7 +354,7 @@ export const MIGRATIONS: Migration[] = [
     description: 'app_details (Spark and MapReduce history, per application)',
     statements: [
       `create table app_details (
-        ${APP_DETAIL_COLUMNS.map(([n, t]) => `${ident(n)} ${t}`).join(',\n        ')},
+        ${APP_DETAIL_BASE_COLUMNS.map(([n, t]) => `${ident(n)} ${t}`).join(',\n        ')},
         ingest_run_id bigint
       )`,
     ],
@@ -348,6 +368,11 @@ export const MIGRATIONS: Migration[] = [
         ingest_run_id bigint
       )`,
     ],
+  },
+  {
+    version: 6,
+    description: 'app_details: Spark executor memory asked for and peak used',
+    statements: APP_DETAIL_MEMORY_COLUMNS.map(([n, t]) => `alter table app_details add column ${ident(n)} ${t}`),
   },
 ];
 

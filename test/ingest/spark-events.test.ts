@@ -250,6 +250,31 @@ describe('spark-events', () => {
     });
   });
 
+  it('takes the executors\' memory asked for (the environment) and their peak use (executor metrics, Spark ≥ 3.0), not the driver\'s', async () => {
+    const db = path.join(tmpDir(), 'w.duckdb');
+    const ids = ['application_1553914137147_0018', 'application_1628109047826_1317105', 'application_1578436911597_0052', 'local-1422981780767'];
+    assert.equal((await ingest(db, ...ids.map((id) => spark('real', id)))).code, 0);
+    const cols = ['executor_memory_overhead_mb', 'executor_request_mb', 'executor_peak_heap_bytes', 'executor_peak_offheap_bytes', 'executor_peak_rss_bytes'];
+    const values = async (id: string) => {
+      const row = await app(db, id);
+      return cols.map((c) => (row[c] === null ? null : Number(row[c])));
+    };
+    // spark.executor.memory 7g + spark.executor.memoryOverhead 1024 (MB) on YARN = 8,192 MB a container. The peaks
+    // are the largest of executors 1–3's 12 metric records (9 StageExecutorMetrics, less the driver's 3, and 6 task
+    // ends' "Task Executor Metrics"): heap 984,736,560 and off-heap 62,717,520 bytes, RSS 1,210,867,712
+    // (ProcessTreeJVMRSSMemory; the Python and other RSS are 0) — all three from task ends.
+    assert.deepEqual(await values('application_1553914137147_0018'), [1024, 8192, 984_736_560, 62_717_520, 1_210_867_712]);
+    // 4g and no overhead set: Spark's default max(384, 10% × 4,096) = 409 MB; no process tree metrics (0 → null).
+    const [overhead, request, heap, , rss] = await values('application_1628109047826_1317105');
+    assert.deepEqual([overhead, request, rss], [409, 4505, null]);
+    assert.ok(heap! > 0);
+    // No spark.master and no spark.executor.memory logged: a YARN application id, Spark's 1g default + 384 MB; Spark 3.0
+    // logged no executor metrics here.
+    assert.deepEqual(await values('application_1578436911597_0052'), [384, 1408, null, null, null]);
+    // A local-mode app: no executors, no containers.
+    assert.deepEqual(await values('local-1422981780767'), [null, null, null, null, null]);
+  });
+
   it('refuses an lz4-compressed log by name, saying which codecs it reads', async () => {
     const db = path.join(tmpDir(), 'w.duckdb');
     const r = await ingest(db, spark('spark-unsupported-codec.lz4'));
