@@ -2,7 +2,8 @@
 -- jobs that started in it and their users, and the cluster's capacity over it.
 -- Use is split by time: a run's vcore-, memory- and GPU-seconds are spread evenly over its run
 -- and each period gets the part that fell in it (figure_macros: fraction_within). Memory
--- TB-hours count 2^20 MB to the TB (the RM's MB are MiB).
+-- TB-hours count 2^20 MB to the TB (the RM's MB are MiB). Sums are exact to a thousandth of a
+-- vcore-second (figure_macros: milli_sum), whatever the threads.
 -- @param cluster  the cluster
 -- @param labels   the periods' labels, e.g. ['2026-Q3', '2026-Q2', …]
 -- @param starts   each period's first instant, UTC (text timestamps, in the order of labels)
@@ -35,9 +36,9 @@ use_by_user as (
   select
     p.period,
     r."user",
-    sum(r.vcore_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as vcore_seconds,
-    sum(r.memory_mb_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as memory_mb_seconds,
-    sum(r.gpu_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as gpu_seconds,
+    milli_sum(r.vcore_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as vcore_milli,
+    milli_sum(r.memory_mb_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as memory_milli,
+    milli_sum(r.gpu_seconds * fraction_within(r.start_time, r.run_end, p.period_start, p.period_end)) as gpu_milli,
     count(*) filter (where r.start_time >= p.period_start) as jobs
   from periods p
   join runs r on r.start_time < p.period_end and r.run_end >= p.period_start
@@ -46,9 +47,9 @@ use_by_user as (
 use_in_period as (
   select
     period,
-    sum(vcore_seconds) as vcore_seconds,
-    sum(memory_mb_seconds) as memory_mb_seconds,
-    sum(gpu_seconds) as gpu_seconds,
+    from_milli(sum(vcore_milli)) as vcore_seconds,
+    from_milli(sum(memory_milli)) as memory_mb_seconds,
+    from_milli(sum(gpu_milli)) as gpu_seconds,
     sum(jobs) as jobs,
     count("user") filter (where jobs > 0) as active_users
   from use_by_user

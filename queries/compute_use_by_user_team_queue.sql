@@ -2,7 +2,9 @@
 -- — the compute each used in the period and in the one before it, split by time (figure_macros:
 -- fraction_within), its share of the cluster's capacity over the period, and its growth.
 -- A job's team is team_of(user, queue, account): 'unassigned' when none applies, never dropped.
--- Ranked within each dimension by vcore-hours in the period.
+-- A user's team: the team of the (queue, account) they used most in the period (then the one
+-- before), ties to the team's name. Ranked within each dimension by vcore-hours in the period, ties
+-- by name. Sums are exact to a thousandth of a vcore-second (figure_macros: milli_sum).
 -- @param cluster          the cluster
 -- @param period_start     the period's first instant, UTC
 -- @param period_end       the instant after the period, UTC
@@ -26,15 +28,16 @@ runs as (
     and start_time < greatest(p_end, q_end)
     and run_end(start_time, end_time, elapsed_s) >= least(p_start, q_start)
 ),
--- Use by (user, queue, account) first: few rows, so the team lookup is cheap.
+-- Use by (user, queue, account) first: few rows, so the team lookup is cheap. In thousandths of a
+-- second (milli_sum) until the final select.
 by_owner as (
   select
     "user", queue, account,
-    sum(vcore_seconds * fraction_within(start_time, run_end, p_start, p_end)) as vcore_seconds,
-    sum(memory_mb_seconds * fraction_within(start_time, run_end, p_start, p_end)) as memory_mb_seconds,
-    sum(gpu_seconds * fraction_within(start_time, run_end, p_start, p_end)) as gpu_seconds,
+    milli_sum(vcore_seconds * fraction_within(start_time, run_end, p_start, p_end)) as vcore_seconds,
+    milli_sum(memory_mb_seconds * fraction_within(start_time, run_end, p_start, p_end)) as memory_mb_seconds,
+    milli_sum(gpu_seconds * fraction_within(start_time, run_end, p_start, p_end)) as gpu_seconds,
     count(*) filter (where start_time >= p_start and start_time < p_end) as jobs,
-    sum(vcore_seconds * fraction_within(start_time, run_end, q_start, q_end)) as previous_vcore_seconds
+    milli_sum(vcore_seconds * fraction_within(start_time, run_end, q_start, q_end)) as previous_vcore_seconds
   from runs, bounds
   group by all
 ),
@@ -42,7 +45,8 @@ labelled as (
   select *, team_of("user", queue, account) as team from by_owner
 ),
 grouped as (
-  select 'user' as dimension, coalesce("user", '(none)') as name, any_value(team) as team,
+  select 'user' as dimension, coalesce("user", '(none)') as name,
+         first(team order by vcore_seconds desc, previous_vcore_seconds desc, team) as team,
          sum(vcore_seconds) as vcore_seconds, sum(memory_mb_seconds) as memory_mb_seconds, sum(gpu_seconds) as gpu_seconds,
          sum(jobs) as jobs, sum(previous_vcore_seconds) as previous_vcore_seconds
   from labelled group by "user"
@@ -62,12 +66,12 @@ select
   dimension,
   name,
   team,
-  vcore_seconds / 3600 as vcore_hours,
-  memory_mb_seconds / 1048576 / 3600 as memory_tb_hours,
-  gpu_seconds / 3600 as gpu_hours,
+  from_milli(vcore_seconds) / 3600 as vcore_hours,
+  from_milli(memory_mb_seconds) / 1048576 / 3600 as memory_tb_hours,
+  from_milli(gpu_seconds) / 3600 as gpu_hours,
   jobs,
-  vcore_seconds / nullif((select vcore_seconds from capacity), 0) as share_of_capacity,
-  previous_vcore_seconds / 3600 as previous_vcore_hours,
+  from_milli(vcore_seconds) / nullif((select vcore_seconds from capacity), 0) as share_of_capacity,
+  from_milli(previous_vcore_seconds) / 3600 as previous_vcore_hours,
   case when previous_vcore_seconds > 0 then vcore_seconds / previous_vcore_seconds - 1 end as growth,
   row_number() over (partition by dimension order by vcore_seconds desc, name) as rank
 from grouped

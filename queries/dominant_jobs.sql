@@ -1,6 +1,7 @@
 -- dominant_jobs: one row per job that started in the period, the ones that took the largest
 -- share of the cluster while they ran: their vcore-seconds ÷ the cluster's capacity integrated
--- over their own run. Ranked by that share.
+-- over their own run. Ranked by that share, ties by job id. The capacity over a run is summed
+-- exactly (figure_macros: milli_sum).
 -- @param cluster        the cluster
 -- @param period_start   the period's first instant, UTC
 -- @param period_end     the instant after the period, UTC
@@ -49,7 +50,7 @@ candidates as materialized (
      or share_at_most >= (select share from threshold) * (1 - 1e-9)
 ),
 during as (
-  select r.job_id, sum(c.vcores * overlap_seconds(c.since, coalesce(c."until", r.run_end), r.start_time, r.run_end)) as capacity_vcore_seconds
+  select r.job_id, from_milli(milli_sum(c.vcores * overlap_seconds(c.since, coalesce(c."until", r.run_end), r.start_time, r.run_end))) as capacity_vcore_seconds
   from candidates r
   -- "until" null (in force still) as infinity: two plain inequalities, a range join (IEJoin), not
   -- a nested loop over every run × every capacity interval

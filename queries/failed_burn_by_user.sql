@@ -1,7 +1,8 @@
 -- failed_burn_by_user: one row per user whose runs that started in the period failed — what
 -- those failed runs used (whole runs), as hours, as a share of the cluster's capacity over the
 -- period and, with prices set, as money. Ranked by vcore-hours burned.
--- Failure: figure_macros is_failure.
+-- Failure: figure_macros is_failure. A user's team: that of the (queue, account) of most of their
+-- failed runs, ties to the team's name. Sums exact (figure_macros: milli_sum); ties by user.
 -- @param cluster        the cluster
 -- @param period_start   the period's first instant, UTC
 -- @param period_end     the instant after the period, UTC
@@ -13,21 +14,21 @@ failed as (
   select "user", queue, account,
     count(*) as failed_runs,
     count(distinct job_key) as job_keys,
-    sum(coalesce(vcore_seconds, 0)) as vcore_seconds,
-    sum(coalesce(memory_mb_seconds, 0)) as memory_mb_seconds,
-    sum(coalesce(gpu_seconds, 0)) as gpu_seconds
+    milli_sum(coalesce(vcore_seconds, 0)) as vcore_milli,
+    milli_sum(coalesce(memory_mb_seconds, 0)) as memory_milli,
+    milli_sum(coalesce(gpu_seconds, 0)) as gpu_milli
   from jobs, bounds
   where cluster = $cluster and is_failure(state) and start_time >= p_start and start_time < p_end
   group by all
 ),
 by_user as (
   select "user",
-    arg_max(team_of("user", queue, account), failed_runs) as team,
+    first(team_of("user", queue, account) order by failed_runs desc, team_of("user", queue, account)) as team,
     sum(failed_runs) as failed_runs,
     sum(job_keys) as job_keys,
-    sum(vcore_seconds) as vcore_seconds,
-    sum(memory_mb_seconds) as memory_mb_seconds,
-    sum(gpu_seconds) as gpu_seconds
+    from_milli(sum(vcore_milli)) as vcore_seconds,
+    from_milli(sum(memory_milli)) as memory_mb_seconds,
+    from_milli(sum(gpu_milli)) as gpu_seconds
   from failed
   group by "user"
 )

@@ -18,6 +18,12 @@
 --       and a run that has ended at all.
 --   use_cost(vcore_s, memory_mb_s, gpu_s, vcore_hour, memory_gb_hour, gpu_hour)
 --       what use costs at the settings' prices (a row of `prices`): null without a vcore price.
+--   milli_sum(x), from_milli(s)
+--       an exact sum: each x rounded to a thousandth of its unit (of a vcore-second, MB-second,
+--       second…) and added as whole numbers, so the total is the same whatever order DuckDB adds
+--       the rows in. A float sum is not: its last digits change with the threads, and the figures
+--       must come out byte for byte the same for the same warehouse. milli_sum of milli_sum values
+--       is exact too; from_milli(s) turns a total back into the unit (a double).
 --   error_signature(diagnostics)
 --       the first line of a failure's text with what differs between runs masked: URLs, ids of
 --       applications, containers, jobs and tasks, UUIDs, paths, hex strings and numbers.
@@ -34,14 +40,17 @@ create or replace temp macro fraction_within(s, e, lo, hi) as
     else 0.0
   end;
 
+create or replace temp macro milli_sum(x) as sum(cast(round(x * 1000) as hugeint));
+create or replace temp macro from_milli(s) as s / 1000;
+
 create or replace temp macro capacity_vcore_seconds(lo, hi) as (
-  select coalesce(sum(vcores * overlap_seconds(since, coalesce("until", hi), lo, hi)), 0) from capacity_intervals
+  select coalesce(from_milli(milli_sum(vcores * overlap_seconds(since, coalesce("until", hi), lo, hi))), 0) from capacity_intervals
 );
 create or replace temp macro capacity_memory_mb_seconds(lo, hi) as (
-  select coalesce(sum(memory_mb * overlap_seconds(since, coalesce("until", hi), lo, hi)), 0) from capacity_intervals
+  select coalesce(from_milli(milli_sum(memory_mb * overlap_seconds(since, coalesce("until", hi), lo, hi))), 0) from capacity_intervals
 );
 create or replace temp macro capacity_gpu_seconds(lo, hi) as (
-  select coalesce(sum(gpus * overlap_seconds(since, coalesce("until", hi), lo, hi)), 0) from capacity_intervals
+  select coalesce(from_milli(milli_sum(gpus * overlap_seconds(since, coalesce("until", hi), lo, hi))), 0) from capacity_intervals
 );
 
 create or replace temp macro use_cost(v, m, g, vcore_hour, memory_gb_hour, gpu_hour) as

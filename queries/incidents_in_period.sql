@@ -1,5 +1,5 @@
 -- incidents_in_period: one row per incident of the cluster that overlaps the period, with the
--- minutes of it inside the period. Oldest first.
+-- minutes of it inside the period. Oldest first (then by end, title and severity).
 -- @param cluster       the cluster
 -- @param period_start  the period's first instant, UTC
 -- @param period_end    the instant after the period, UTC
@@ -14,4 +14,4 @@ from incidents
 where cluster = $cluster
   and start_time < cast($period_end as timestamp)
   and end_time > cast($period_start as timestamp)
-order by start_time, end_time, title
+order by start_time, end_time, title, severity

@@ -7,6 +7,8 @@
 -- time (MILLIS_MAPS + MILLIS_REDUCES). Over the key's applications that started in the period:
 -- the medians of both sizes and of asked ÷ used, and the unused GB-hours. Keys whose median ratio
 -- is at least min_ratio, ranked by unused GB-hours. Money: unused GB-hours at the memory price.
+-- Owner and team: the most common among the key's applications, a tie to the earliest one's. The
+-- sum is exact (figure_macros: milli_sum).
 -- @param cluster        the cluster
 -- @param period_start   the period's first instant, UTC
 -- @param period_end     the instant after the period, UTC
@@ -14,7 +16,7 @@
 -- @param top            how many keys to list
 with apps as (
   select
-    j.job_key, j.job_id, j."user", j.queue, j.account,
+    j.job_key, j.job_id, j."user", j.queue, j.account, j.start_time,
     coalesce(d.maps, 0) as maps, coalesce(d.reduces, 0) as reduces,
     coalesce(d.map_memory_mb, d.reduce_memory_mb) as map_mb,
     coalesce(d.reduce_memory_mb, d.map_memory_mb) as reduce_mb,
@@ -37,13 +39,13 @@ per_app as (
 by_key as (
   select
     coalesce(job_key, job_id) as job_key,
-    mode("user") as owner,
-    mode(struct_pack(u := "user", q := queue, a := account)) as who,
+    mode("user" order by start_time, job_id) as owner,
+    mode(struct_pack(u := "user", q := queue, a := account) order by start_time, job_id) as who,
     count(*) as apps,
     median(asked_mb) as median_asked_mb,
     median(used_mb) as median_used_mb,
     median(asked_mb / used_mb) as median_ratio,
-    sum(greatest(asked_mb - used_mb, 0) / 1024 * coalesce(task_time_s, 0) / 3600) as unused_gb_hours
+    from_milli(milli_sum(greatest(asked_mb - used_mb, 0) / 1024 * coalesce(task_time_s, 0) / 3600)) as unused_gb_hours
   from per_app
   group by coalesce(job_key, job_id)
 )

@@ -4,7 +4,8 @@
 -- both figures: requested and used GB-hours (memory × elapsed), the GB-hours asked for but not
 -- used, and the median of requested ÷ used per job. Users whose median is at least min_ratio,
 -- ranked by GB-hours not used; `cluster_median_ratio` is the same median over every such job
--- of the cluster, for comparison. Money: the unused GB-hours at the memory price.
+-- of the cluster, for comparison. Money: the unused GB-hours at the memory price. A user's team:
+-- that of their longest judged job (a tie: the team's name). Sums exact (figure_macros: milli_sum).
 -- @param cluster        the cluster
 -- @param period_start   the period's first instant, UTC
 -- @param period_end     the instant after the period, UTC
@@ -23,10 +24,10 @@ with judged as (
 ),
 by_user as (
   select "user",
-    arg_max(team_of("user", queue, account), elapsed_s) as team,
+    first(team_of("user", queue, account) order by elapsed_s desc, team_of("user", queue, account)) as team,
     count(*) as jobs,
-    sum(req_memory_mb / 1024 * elapsed_s / 3600) as requested_gb_hours,
-    sum(max_rss_mb / 1024 * elapsed_s / 3600) as used_gb_hours,
+    from_milli(milli_sum(req_memory_mb / 1024 * elapsed_s / 3600)) as requested_gb_hours,
+    from_milli(milli_sum(max_rss_mb / 1024 * elapsed_s / 3600)) as used_gb_hours,
     median(ratio) as median_ratio
   from judged
   group by "user"

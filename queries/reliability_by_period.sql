@@ -4,6 +4,7 @@
 -- by a critical or major incident, overlapping incidents counted once. Success rate is
 -- succeeded ÷ ended jobs (those not running, pending or unknown); failed counts FAILED,
 -- TIMEOUT, OUT_OF_MEMORY and NODE_FAIL (figure_macros: is_failure), killed KILLED and PREEMPTED.
+-- Minutes down are summed exactly (figure_macros: milli_sum).
 -- @param cluster  the cluster
 -- @param labels   the periods' labels
 -- @param starts   each period's first instant, UTC
@@ -33,7 +34,7 @@ merged as (
   select min(start_time) as down_from, max(end_time) as down_to from islands group by island
 ),
 down as (
-  select p.period, sum(overlap_seconds(m.down_from, m.down_to, p.period_start, p.period_end)) / 60 as down_minutes
+  select p.period, from_milli(milli_sum(overlap_seconds(m.down_from, m.down_to, p.period_start, p.period_end))) / 60 as down_minutes
   from periods p
   join merged m on m.down_from < p.period_end and m.down_to > p.period_start
   group by p.period

@@ -3,7 +3,8 @@
 -- key (someone or something submitted it again). Over the retries that started in the period:
 -- how many, how many failed again, and what they used (whole runs) as hours, share of the
 -- cluster's capacity over the period and, with prices set, money. Ranked by vcore-hours.
--- Failure: figure_macros is_failure.
+-- Failure: figure_macros is_failure. Owner and team: the most common among the retries, a tie to
+-- the earliest retry's. Sums exact (figure_macros: milli_sum).
 -- @param cluster          the cluster
 -- @param period_start     the period's first instant, UTC
 -- @param period_end       the instant after the period, UTC
@@ -56,9 +57,9 @@ by_key as (
     mode(struct_pack(u := "user", q := queue, a := account) order by start_time, job_id) as who,
     count(*) as retries,
     count(*) filter (where is_failure(state)) as failed_again,
-    sum(vcore_seconds) as vcore_seconds,
-    sum(memory_mb_seconds) as memory_mb_seconds,
-    sum(gpu_seconds) as gpu_seconds
+    from_milli(milli_sum(vcore_seconds)) as vcore_seconds,
+    from_milli(milli_sum(memory_mb_seconds)) as memory_mb_seconds,
+    from_milli(milli_sum(gpu_seconds)) as gpu_seconds
   from retries
   group by job_key
 )

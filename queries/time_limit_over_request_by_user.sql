@@ -4,6 +4,8 @@
 -- hours, and the median of limit ÷ elapsed per job. Users whose median is at least min_ratio,
 -- ranked by that median; `cluster_median_ratio` is the median over every such job of the cluster.
 -- A far-too-long limit keeps a job waiting for a slot it does not need and blocks backfill.
+-- A user's team: that of their longest judged job (a tie: the team's name). Sums exact
+-- (figure_macros: milli_sum).
 -- @param cluster        the cluster
 -- @param period_start   the period's first instant, UTC
 -- @param period_end     the instant after the period, UTC
@@ -20,10 +22,10 @@ with judged as (
 ),
 by_user as (
   select "user",
-    arg_max(team_of("user", queue, account), elapsed_s) as team,
+    first(team_of("user", queue, account) order by elapsed_s desc, team_of("user", queue, account)) as team,
     count(*) as jobs,
-    sum(time_limit_s) / 3600 as time_limit_hours,
-    sum(elapsed_s) / 3600 as elapsed_hours,
+    from_milli(milli_sum(time_limit_s)) / 3600 as time_limit_hours,
+    from_milli(milli_sum(elapsed_s)) / 3600 as elapsed_hours,
     median(ratio) as median_ratio
   from judged
   group by "user"

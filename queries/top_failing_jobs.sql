@@ -11,7 +11,9 @@
 --   owner, team                       the user with most runs of the key in the period, and the
 --                                     team of the key's most common (user, queue, account)
 --                                     (a tie, here and for the example name, queue, account and
---                                     signature: the earliest run's, whatever the threads)
+--                                     signature: the earliest run's, whatever the threads);
+--                                     last_job_id, last_diagnostics: the latest run's (a tie: the
+--                                     greatest job id). Sums exact (figure_macros: milli_sum).
 -- Failure: figure_macros is_failure (FAILED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL).
 -- @param cluster        the cluster
 -- @param period_start   the period's first instant, UTC
@@ -32,9 +34,9 @@ keys as (
     job_key,
     count(*) as runs,
     count(*) filter (where failed) as failures,
-    sum(coalesce(vcore_seconds, 0)) filter (where failed) as failed_vcore_seconds,
-    sum(coalesce(memory_mb_seconds, 0)) filter (where failed) as failed_memory_mb_seconds,
-    sum(coalesce(gpu_seconds, 0)) filter (where failed) as failed_gpu_seconds,
+    from_milli(milli_sum(case when failed then coalesce(vcore_seconds, 0) end)) as failed_vcore_seconds,
+    from_milli(milli_sum(case when failed then coalesce(memory_mb_seconds, 0) end)) as failed_memory_mb_seconds,
+    from_milli(milli_sum(case when failed then coalesce(gpu_seconds, 0) end)) as failed_gpu_seconds,
     min(start_time) filter (where failed) as first_failure,
     max(start_time) filter (where failed) as last_failure
   from in_period
@@ -55,9 +57,9 @@ described as (
     mode(queue order by start_time, job_id) as queue,
     mode(account order by start_time, job_id) as account,
     mode(name order by start_time, job_id) as example_name,
-    arg_max(job_id, start_time) as last_job_id,
+    last(job_id order by start_time, job_id) as last_job_id,
     mode(error_signature(diagnostics) order by start_time, job_id) filter (where is_failure(state) and diagnostics is not null) as error_signature,
-    arg_max(diagnostics, start_time) filter (where is_failure(state) and diagnostics is not null) as last_diagnostics
+    last(diagnostics order by start_time, job_id) filter (where is_failure(state) and diagnostics is not null) as last_diagnostics
   from jobs
   where cluster = $cluster and job_key in (select job_key from listed)
     and start_time >= cast($period_start as timestamp) and start_time < cast($period_end as timestamp)

@@ -55,7 +55,8 @@ export function buildProgram(): Command {
       .option('--quarter <quarter>', 'the period, a quarter like 2026-Q3 (fiscal quarters if the settings set fiscal_year_start_month)')
       .option('--month <month>', 'the period, a month like 2026-09')
       .option('--cluster <name>', 'one cluster (default: every cluster the warehouse has jobs of)')
-      .option('--out <file>', 'write the JSON to a file instead of standard output'),
+      .option('--out <file>', 'write the JSON to a file instead of standard output')
+      .option('--threads <n>', 'DuckDB threads to use (default: one per core); the figures are the same with any'),
   ).action(async (opts) => (await import('./commands/figures.js')).runFigures(opts));
 
   return program;

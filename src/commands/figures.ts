@@ -13,6 +13,8 @@ export interface FiguresFlags {
   month?: string;
   cluster?: string;
   out?: string;
+  /** DuckDB threads (default: DuckDB's, one per core). */
+  threads?: string;
 }
 
 export async function runFigures(flags: FiguresFlags): Promise<void> {
@@ -24,8 +26,13 @@ export async function runFigures(flags: FiguresFlags): Promise<void> {
   if ((flags.quarter && period.kind !== 'quarter') || (flags.month && period.kind !== 'month')) {
     throw new UsageError(`${flags.quarter ? `--quarter ${flags.quarter}: not a quarter; write it like 2026-Q3` : `--month ${flags.month}: not a month; write it like 2026-09`}.`);
   }
+  const threads = flags.threads === undefined ? undefined : Number(flags.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 1024)) {
+    throw new UsageError(`--threads ${flags.threads}: must be a whole number from 1 to 1024.`);
+  }
   const wh = await openWarehouse(resolveDbPath(flags.db), { readOnly: true });
   try {
+    if (threads !== undefined) await wh.conn.run(`set threads = ${threads}`);
     const known = await clustersWithJobs(wh.conn);
     if (flags.cluster && !known.includes(flags.cluster)) {
       throw new UsageError(`--cluster ${flags.cluster}: the warehouse has no jobs of it${known.length ? ` (it has: ${known.join(', ')})` : ''}.`);

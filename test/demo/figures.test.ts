@@ -117,6 +117,19 @@ describe('gazette figures on the demo clusters', () => {
     close(tlRow.median_ratio, tl.median_limit_over_elapsed, 'median limit ÷ elapsed');
   });
 
+  test('the same warehouse gives the same figures byte for byte, on one thread or four', async () => {
+    const runs: string[] = [];
+    for (const threads of ['1', '4']) {
+      const out = path.join(dir, `figures-threads-${threads}.json`);
+      const r = await runCli(['figures', '--db', db, '--config', config, '--quarter', '2026-Q3', '--threads', threads, '--out', out]);
+      assert.equal(r.code, 0, r.stderr);
+      runs.push(fs.readFileSync(out, 'utf8'));
+    }
+    assert.ok(runs[0] === runs[1], 'threads 1 and 4 differ');
+    // and the same as the run with DuckDB's own number of threads (before)
+    assert.ok(runs[0] === fs.readFileSync(path.join(dir, 'figures.json'), 'utf8'), 'threads 1 and the default differ');
+  });
+
   test('the storage deadline and the cold-data team come out of the storage figures', () => {
     const s = figures.clusters['demo-hadoop'].storage;
     const cold = answers.stories.cold_data;
