@@ -1,14 +1,22 @@
 /**
- * The SELECT that maps one Spark event log's events (`stg_spark_ev`: line, j, event, short —
- * made by spark-events.ts) into its one `app_details` row. Parameters: $cluster, $in_progress
+ * The SELECT that maps one Spark event log's events (`stg_spark_ev`: line, text, f, event, short —
+ * made by spark-events.ts) into its one `app_details` row. Each line is parsed once: `f` holds
+ * every field any figure reads (SPARK_EVENT_PATHS, one JSON path each, extracted as text in one
+ * json_extract_string call), so the figures below are list lookups, not JSON parses. Parameters: $cluster, $in_progress
  * (the file is named `….inprogress`), $known (the known event types, a JSON list of names).
  * spark-events.ts says which event and field each figure comes from, and the outcome rule.
  */
 
 /** A JSON path of keys (Spark's keys have spaces: `$."Task Metrics"."JVM GC Time"`). */
 const p = (...keys: string[]) => `'$.${keys.map((k) => `"${k}"`).join('.')}'`;
-/** A field of the event as text / number. */
-const s = (...keys: string[]) => `json_extract_string(j, ${p(...keys)})`;
+/** The JSON paths extracted from every event into `f`, `$.Event` first; s() adds to it as the SQL below is built. */
+const EVENT_PATHS: string[] = [p('Event')];
+/** A field of the event as text / number: its place in `f`. */
+const s = (...keys: string[]) => {
+  const path = p(...keys);
+  if (!EVENT_PATHS.includes(path)) EVENT_PATHS.push(path);
+  return `f[${EVENT_PATHS.indexOf(path) + 1}]`;
+};
 const n = (...keys: string[]) => `try_cast(${s(...keys)} as double)`;
 
 /** Heap, off-heap, and the process tree's resident memory (JVM, Python workers, other children). */
@@ -38,7 +46,6 @@ const TASK_FIELDS: Record<string, string[]> = {
   executor_id: ['Task Info', 'Executor ID'],
   ...executorMetricFields('Task Executor Metrics'),
 };
-const TASK_KEYS = Object.keys(TASK_FIELDS);
 
 /** Spark properties that size an executor's container (executorRequestSql), as the env CTE's columns. */
 export const MEMORY_PROPS: [string, string][] = [
@@ -84,7 +91,7 @@ export function executorRequestSql(e: string, appId: string): { overhead: string
     request: `${heap} + (${overhead}) + ${offheap} + coalesce(${memoryMb(`${e}.pyspark_memory`)}, 0)`,
   };
 }
-const tf = (k: string) => `f[${TASK_KEYS.indexOf(k) + 1}]`;
+const tf = (k: string) => s(...TASK_FIELDS[k]);
 const tn = (k: string) => `try_cast(${tf(k)} as double)`;
 
 /** The first line of a message, trimmed. */
@@ -100,6 +107,9 @@ export const memoryMb = (x: string) => `try_cast(regexp_extract(${x}, ${MEMORY_R
     * case lower(coalesce(nullif(regexp_extract(${x}, ${MEMORY_RE}, 2), ''), 'm'))
         when 'k' then 1.0 / 1024 when 'kb' then 1.0 / 1024 when 'm' then 1 when 'mb' then 1
         when 'g' then 1024 when 'gb' then 1024 when 't' then 1048576 when 'tb' then 1048576 end`;
+
+/** The one-row CTEs the final SELECT reads. */
+const ONE_ROW_CTES = ['app', 'app_end', 'env', 'log_start', 'execs', 'jobs', 'stage_sum', 'task_sum', 'unknown', 'all_events', 'exec_memory'];
 
 export const SPARK_APP_SQL = `
 with app as (
@@ -130,9 +140,11 @@ with app as (
          ${firstThree(firstLine(s('Job Result', 'Exception', 'Message')), `short = 'SparkListenerJobEnd' and ${s('Job Result', 'Result')} = 'JobFailed'`)} as reasons
   from stg_spark_ev where short in ('SparkListenerJobStart', 'SparkListenerJobEnd')
 ), task_raw as (
-  select line, json_extract_string(j, [${TASK_KEYS.map((k) => p(...TASK_FIELDS[k])).join(', ')}]) as f,
-         list_filter(from_json(j -> '$."Task Info"."Accumulables"', '[{"Name":"VARCHAR","Update":"VARCHAR"}]'),
-                     a -> a.Name in ('internal.metrics.peakExecutionMemory', 'peakExecutionMemory'))[1].Update as peak_accumulable
+  -- Before Spark 3.0 the peak execution memory is only an accumulable: parsed from the text where the metric is missing.
+  select line, f,
+         case when ${tf('peak')} is null then
+           list_filter(from_json(json_extract(text, '$."Task Info"."Accumulables"'), '[{"Name":"VARCHAR","Update":"VARCHAR"}]'),
+                       a -> a.Name in ('internal.metrics.peakExecutionMemory', 'peakExecutionMemory'))[1].Update end as peak_accumulable
   from stg_spark_ev where short = 'SparkListenerTaskEnd'
 ), exec_memory as (
   -- the largest executor peaks (not the driver's): stage executor metrics and each task end's
@@ -262,4 +274,8 @@ select
   json_object('spark_version', log_start.spark_version, 'master', env.master, 'executor_memory', env.executor_memory,
               'events', all_events.n, 'unknown_events', unknown.counts) as extra,
   app.line as _line
-from app, app_end, env, log_start, execs, jobs, stage_sum, task_sum, unknown, all_events, exec_memory`;
+-- Each CTE above is one row: taken as a struct each (a cross join of eleven makes DuckDB's join planner slow).
+from (select ${ONE_ROW_CTES.map((c) => `(select ${c} from ${c}) as ${c}`).join(', ')})`;
+
+/** Every JSON path the figures read, as a DuckDB list literal for the one extraction per event (complete once SPARK_APP_SQL is built). */
+export const SPARK_EVENT_PATHS = `[${EVENT_PATHS.join(', ')}]`;

@@ -53,7 +53,7 @@ import path from 'node:path';
 import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
 import { APP_DETAILS } from './targets.js';
 import { textLines } from './text-lines.js';
-import { SPARK_APP_SQL } from './spark-events-sql.js';
+import { SPARK_APP_SQL, SPARK_EVENT_PATHS } from './spark-events-sql.js';
 import { isRollingLogPart, partCodecName, rollingLog } from './spark-rolling.js';
 
 /** Event types Spark (core, SQL, streaming, thrift server) writes, by their name after the last dot. */
@@ -81,6 +81,12 @@ const UNSUPPORTED_CODECS = ['lz4', 'lzf', 'snappy'];
 
 /** The longest line read: an EnvironmentUpdate with a long classpath, a stage with many accumulables. */
 const MAX_LINE_BYTES = 256 << 20;
+/**
+ * The longest line a file can hold: a plain file's size bounds it (DuckDB's reader allocates twice
+ * the maximum for each read, which for a small file costs more than reading it).
+ */
+const maxLineOf = (file: string, compression: string) =>
+  compression === 'none' ? Math.min(MAX_LINE_BYTES, Math.max(1 << 20, fs.statSync(file).size + 1)) : MAX_LINE_BYTES;
 
 /** The file's codec from its name (`….inprogress` aside): DuckDB's compression name. */
 export function codecOf(file: string): 'gzip' | 'zstd' | 'none' {
@@ -110,7 +116,8 @@ function refuseRollingPart(file: string): void {
  */
 async function readLines(conn: StageContext['conn'], file: string, isDir: boolean): Promise<{ inProgress: boolean; rolled: boolean }> {
   if (!isDir) {
-    const read = textLines(file, { compression: codecOf(file), maxLineBytes: MAX_LINE_BYTES });
+    const compression = codecOf(file);
+    const read = textLines(file, { compression, maxLineBytes: maxLineOf(file, compression) });
     await conn.run(`create temp table stg_spark_lines as ${read.sql}`, read.params);
     return { inProgress: /\.inprogress$/i.test(file), rolled: false };
   }
@@ -119,7 +126,7 @@ async function readLines(conn: StageContext['conn'], file: string, isDir: boolea
   await conn.run(`create temp table stg_spark_lines (line bigint, text varchar); create temp table stg_spark_parts (name varchar, first bigint, last bigint)`);
   let offset = 0;
   for (const [i, part] of log.parts.entries()) {
-    const read = textLines(part.file, { compression: codecs[i], maxLineBytes: MAX_LINE_BYTES });
+    const read = textLines(part.file, { compression: codecs[i], maxLineBytes: maxLineOf(part.file, codecs[i]) });
     await conn.run(`insert into stg_spark_lines select line + $offset, text from (${read.sql})`, { ...read.params, offset });
     const n = Number((await conn.runAndReadAll(`select count(*) from stg_spark_lines`)).getRows()[0][0]);
     await conn.run(`insert into stg_spark_parts values ($name, $first, $last)`, { name: part.name, first: offset + 1, last: n });
@@ -137,10 +144,12 @@ export const sparkEvents: Source = {
     const { conn } = ctx;
     refuseRollingPart(ctx.file);
     const { inProgress, rolled } = await readLines(conn, ctx.file, (await fs.promises.stat(ctx.file)).isDirectory());
+    // One JSON parse a line: every field the figures read, extracted at once (a line that is not JSON gives null).
     await conn.run(
       `create temp table stg_spark_ev as
-       select line, text::json as j, text ->> '$.Event' as event, regexp_extract(text ->> '$.Event', '[^.]*$') as short
-       from stg_spark_lines where trim(text) <> '' and json_valid(text) and json_type(text) = 'OBJECT' and json_type(text, '$.Event') = 'VARCHAR'`,
+       select line, text, f, f[1] as event, regexp_extract(f[1], '[^.]*$') as short
+       from (select line, text, try(json_extract_string(text, ${SPARK_EVENT_PATHS})) as f from stg_spark_lines where trim(text) <> '')
+       where f[1] is not null`,
     );
     const [[events, starts]] = (
       await conn.runAndReadAll(`select count(*), count(*) filter (short = 'SparkListenerApplicationStart') from stg_spark_ev`)
