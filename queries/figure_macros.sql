@@ -24,6 +24,13 @@
 --       the rows in. A float sum is not: its last digits change with the threads, and the figures
 --       must come out byte for byte the same for the same warehouse. milli_sum of milli_sum values
 --       is exact too; from_milli(s) turns a total back into the unit (a double).
+--   memory_over_request_by_key(apps, min_ratio, top)
+--       a table: per job key of `apps` (a CTE of job_key, job_id, "user", queue, account,
+--       start_time, asked_mb, used_mb — per task or executor — and hours, the time the asked memory
+--       was held), the owner and team (the most common, a tie to the earliest run's), the
+--       applications, the medians of asked, used and asked ÷ used, and the GB-hours asked and not
+--       used (exact sum) with their cost at the memory price; keys whose median ratio is at least
+--       min_ratio, by unused GB-hours, the top ones.
 --   error_signature(diagnostics)
 --       the first line of a failure's text with what differs between runs masked: URLs, ids of
 --       applications, containers, jobs and tasks, UUIDs, paths, hex strings and numbers.
@@ -70,3 +77,28 @@ create or replace temp macro error_signature(d) as
       '\b[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\b', '<hex>', 'g'),
       '[0-9]+([.][0-9]+)?', '<n>', 'g'),
     '\s+', ' ', 'g')), 200), '');
+
+create or replace temp macro memory_over_request_by_key(apps, min_ratio, top) as table
+with by_key as (
+  select
+    coalesce(job_key, job_id) as job_key,
+    mode("user" order by start_time, job_id) as owner,
+    mode(struct_pack(u := "user", q := queue, a := account) order by start_time, job_id) as who,
+    count(*) as apps,
+    median(asked_mb) as median_asked_mb,
+    median(used_mb) as median_used_mb,
+    median(asked_mb / used_mb) as median_ratio,
+    from_milli(milli_sum(greatest(asked_mb - used_mb, 0) / 1024 * hours)) as unused_gb_hours
+  from query_table(apps)
+  group by coalesce(job_key, job_id)
+)
+select
+  k.job_key, k.owner, team_of(k.who.u, k.who.q, k.who.a) as team, k.apps,
+  k.median_asked_mb, k.median_used_mb, k.median_ratio, k.unused_gb_hours,
+  k.unused_gb_hours * pr.memory_gb_hour as unused_cost,
+  pr.currency
+from by_key k
+left join prices pr on true
+where k.median_ratio >= min_ratio
+order by k.unused_gb_hours desc, k.job_key
+limit top;

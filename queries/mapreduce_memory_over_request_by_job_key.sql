@@ -7,8 +7,8 @@
 -- time (MILLIS_MAPS + MILLIS_REDUCES). Over the key's applications that started in the period:
 -- the medians of both sizes and of asked ÷ used, and the unused GB-hours. Keys whose median ratio
 -- is at least min_ratio, ranked by unused GB-hours. Money: unused GB-hours at the memory price.
--- Owner and team: the most common among the key's applications, a tie to the earliest one's. The
--- sum is exact (figure_macros: milli_sum).
+-- Owner and team: the most common among the key's applications, a tie to the earliest one's
+-- (figure_macros: memory_over_request_by_key, shared with the Spark figure).
 -- @param cluster        the cluster
 -- @param period_start   the period's first instant, UTC
 -- @param period_end     the instant after the period, UTC
@@ -33,29 +33,8 @@ with apps as (
 per_app as (
   select *,
     (maps * map_mb + reduces * reduce_mb) / (maps + reduces) as asked_mb,
-    physical_memory_bytes / 1048576 / (maps + reduces) as used_mb
+    physical_memory_bytes / 1048576 / (maps + reduces) as used_mb,
+    coalesce(task_time_s, 0) / 3600 as hours
   from apps
-),
-by_key as (
-  select
-    coalesce(job_key, job_id) as job_key,
-    mode("user" order by start_time, job_id) as owner,
-    mode(struct_pack(u := "user", q := queue, a := account) order by start_time, job_id) as who,
-    count(*) as apps,
-    median(asked_mb) as median_asked_mb,
-    median(used_mb) as median_used_mb,
-    median(asked_mb / used_mb) as median_ratio,
-    from_milli(milli_sum(greatest(asked_mb - used_mb, 0) / 1024 * coalesce(task_time_s, 0) / 3600)) as unused_gb_hours
-  from per_app
-  group by coalesce(job_key, job_id)
 )
-select
-  k.job_key, k.owner, team_of(k.who.u, k.who.q, k.who.a) as team, k.apps,
-  k.median_asked_mb, k.median_used_mb, k.median_ratio, k.unused_gb_hours,
-  k.unused_gb_hours * pr.memory_gb_hour as unused_cost,
-  pr.currency
-from by_key k
-left join prices pr on true
-where k.median_ratio >= $min_ratio
-order by k.unused_gb_hours desc, k.job_key
-limit $top
+select * from memory_over_request_by_key(per_app, $min_ratio, $top)

@@ -50,7 +50,8 @@ export interface ClusterFigures {
   reliability: { by_period: Row[]; incidents: Row[] };
   top_failing_jobs: Row[];
   wasteful: {
-    failed_burn_by_user: Row[]; memory_over_request: Row[]; mapreduce_memory_over_request: Row[]; time_limit_over_request: Row[]; retries: Row[]; superuser_jobs: Row[];
+    failed_burn_by_user: Row[]; memory_over_request: Row[]; mapreduce_memory_over_request: Row[]; spark_memory_over_request: Row[];
+    time_limit_over_request: Row[]; retries: Row[]; superuser_jobs: Row[];
   };
   top_consumers: { users: Row[]; teams: Row[]; queues: Row[]; dominant_jobs: Row[] };
   storage: {
@@ -113,6 +114,7 @@ async function clusterFigures(ctx: FigureContext): Promise<ClusterFigures> {
     failed_burn_by_user: await runSqlFile(conn, 'failed_burn_by_user', { ...one, top }),
     memory_over_request: await runSqlFile(conn, 'memory_over_request_by_user', { ...one, min_ratio: limits.overRequestRatio, min_run_s: limits.minRunSeconds, top }),
     mapreduce_memory_over_request: await runSqlFile(conn, 'mapreduce_memory_over_request_by_job_key', { ...one, min_ratio: limits.overRequestRatio, top }),
+    spark_memory_over_request: await runSqlFile(conn, 'spark_memory_over_request_by_job_key', { ...one, min_ratio: limits.overRequestRatio, top }),
     time_limit_over_request: await runSqlFile(conn, 'time_limit_over_request_by_user', { ...one, min_ratio: limits.overRequestRatio, min_run_s: limits.minRunSeconds, top }),
     retries: await runSqlFile(conn, 'retries_by_job_key', { ...one, retry_window_s: limits.retryWindowSeconds, top }),
     superuser_jobs: await runSqlFile(conn, 'superuser_jobs', one),

@@ -35,7 +35,7 @@ function figures(): ClusterFigures {
       { job_key: 'report_<date> [bob@root.bi]', owner: 'bob', team: 'bi', runs: 20, failures: 5, failed_vcore_hours: 100, share_of_capacity: 0.01 },
       { job_key: 'report_<date> [bob@root.adhoc]', owner: 'bob', team: 'bi', runs: 4, failures: 3, failed_vcore_hours: 50, share_of_capacity: 0.005 },
     ],
-    wasteful: { failed_burn_by_user: [], memory_over_request: [], mapreduce_memory_over_request: [], time_limit_over_request: [], retries: [], superuser_jobs: [] },
+    wasteful: { failed_burn_by_user: [], memory_over_request: [], mapreduce_memory_over_request: [], spark_memory_over_request: [], time_limit_over_request: [], retries: [], superuser_jobs: [] },
     top_consumers: {
       users: [],
       teams: [{ name: 'etl', vcore_hours: 600, share_of_capacity: 0.06 }, { name: 'bi', vcore_hours: 300, share_of_capacity: 0.03 }],
