@@ -1,10 +1,11 @@
 /**
- * Ingest benchmark: how fast `ingestFiles` loads YARN apps responses and sacct dumps,
- * against a bare DuckDB read of the same files (the floor), and how much memory it takes.
+ * Ingest benchmark: how fast `ingestFiles` loads YARN apps responses, sacct dumps and Spark event
+ * logs, against a bare DuckDB read of the same files (the floor), and how much memory it takes.
  *
- *   npm run bench:ingest                          # 1,000,000 YARN apps + 1,000,000 sacct lines
+ *   npm run bench:ingest                          # 1,000,000 YARN apps + 1,000,000 sacct lines + 1 GB of Spark event logs
  *   npm run bench:ingest -- --rows 100000         # a quick run
  *   npm run bench:ingest -- --only yarn --dir /tmp/gazette-bench --repeat 3
+ *   npm run bench:ingest -- --only spark --spark-mb 200   # the Spark case (bench/ingest-spark.ts), 200 MB of logs
  *
  * It generates its data (deterministic, in the real formats) into the work dir (default
  * .bench/ in the repo), reusing files already generated with the same parameters (see the
@@ -32,11 +33,12 @@ import { jobSource } from '../src/ingest/sources.js';
 import { loadSettings } from '../src/settings.js';
 import { prng, type Rng } from '../src/demo/rng.js';
 import { cpuNote, duckdbVersion, fastest, fmtInt, log, rmDb, spawnPhase, table, writePhaseResult, type Measured } from './phases.js';
+import { sparkEventFiles, sparkFloorSql, writeSparkLogs } from './ingest-spark.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
 
-type Format = 'yarn' | 'sacct';
+type Format = 'yarn' | 'sacct' | 'spark';
 type PhaseKind = 'floor' | 'floormem' | 'load' | 'reload';
 
 interface Options {
@@ -48,21 +50,24 @@ interface Options {
   result?: string;
   keep: boolean;
   repeat: number;
+  /** Megabytes of Spark event logs. */
+  sparkMb: number;
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** dist/bench/ingest.js → the repo root. */
 const REPO = path.resolve(HERE, '..', '..');
-const USAGE = `usage: node dist/bench/ingest.js [--rows N] [--only yarn|sacct] [--dir DIR] [--repeat N] [--keep]
+const USAGE = `usage: node dist/bench/ingest.js [--rows N] [--spark-mb N] [--only yarn|sacct|spark] [--dir DIR] [--repeat N] [--keep]
 
   --rows N     rows per format (YARN apps; sacct lines including job steps). Default 1000000.
-  --only F     benchmark only yarn or sacct.
+  --spark-mb N megabytes of Spark event logs (many applications). Default 1024.
+  --only F     benchmark only yarn, sacct or spark.
   --dir DIR    work dir for generated data and databases. Default <repo>/.bench
   --repeat N   run the floors, load and reload N times each and report the fastest (peak RSS: the highest). Default 1.
   --keep       keep the benchmark warehouses (default: deleted at the end; data files are kept).`;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { dir: path.join(REPO, '.bench'), rows: 1_000_000, keep: false, repeat: 1 };
+  const o: Options = { dir: path.join(REPO, '.bench'), rows: 1_000_000, keep: false, repeat: 1, sparkMb: 1024 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -77,8 +82,11 @@ function parseArgs(argv: string[]): Options {
       if (!Number.isInteger(o.rows) || o.rows < 1) fail(`--rows ${v}: a positive whole number`);
     } else if (a === '--only') {
       const v = val();
-      if (v !== 'yarn' && v !== 'sacct' && v !== 'yarn-apps') fail(`--only ${v}: yarn or sacct`);
-      o.only = v === 'sacct' ? 'sacct' : 'yarn';
+      if (!['yarn', 'sacct', 'yarn-apps', 'spark', 'spark-events'].includes(v)) fail(`--only ${v}: yarn, sacct or spark`);
+      o.only = v === 'sacct' ? 'sacct' : v.startsWith('spark') ? 'spark' : 'yarn';
+    } else if (a === '--spark-mb') {
+      o.sparkMb = Number(val());
+      if (!(o.sparkMb > 0)) fail(`--spark-mb: a positive number of megabytes`);
     } else if (a === '--phase') o.phase = val();
     else if (a === '--result') o.result = val();
     else if (a === '--keep') o.keep = true;
@@ -459,8 +467,11 @@ interface DataSet {
 }
 
 function dataSetDir(o: Options, f: Format) {
-  return path.join(o.dir, 'data', `${f}-${o.rows}`);
+  return path.join(o.dir, 'data', f === 'spark' ? `spark-${o.sparkMb}mb` : `${f}-${o.rows}`);
 }
+
+/** What a data set is sized by: rows, or for Spark megabytes of logs. */
+const sizeOf = (o: Options, f: Format) => (f === 'spark' ? o.sparkMb : o.rows);
 
 function layout(f: Format, rows: number): number[] {
   if (f === 'yarn') {
@@ -475,9 +486,9 @@ function readManifest(o: Options, f: Format): DataSet | undefined {
   const dir = dataSetDir(o, f);
   try {
     const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
-    if (m.generator !== GENERATOR_VERSION || m.seed !== SEED || m.format !== f || m.rows !== o.rows) return undefined;
+    if (m.generator !== GENERATOR_VERSION || m.seed !== SEED || m.format !== f || (m.size ?? m.rows) !== sizeOf(o, f)) return undefined;
     for (const file of m.files) {
-      if (fs.statSync(path.join(dir, file.name)).size !== file.size) return undefined;
+      if (!fs.existsSync(path.join(dir, file.name)) || (f !== 'spark' && fs.statSync(path.join(dir, file.name)).size !== file.size)) return undefined;
     }
     return { format: f, rows: m.rows, dir, files: m.files };
   } catch {
@@ -494,6 +505,7 @@ function ensureData(o: Options, f: Format): DataSet {
   }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
+  if (f === 'spark') return writeManifest(o, f, dir, generateSpark(o, dir));
   const sizes = layout(f, o.rows);
   const t0 = performance.now();
   const templates = f === 'yarn' ? yarnTemplates() : [];
@@ -508,9 +520,27 @@ function ensureData(o: Options, f: Format): DataSet {
       log(`${f}: generated ${i + 1}/${sizes.length} files (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     }
   });
-  const ds: DataSet = { format: f, rows: o.rows, dir, files };
+  return writeManifest(o, f, dir, files);
+}
+
+function generateSpark(o: Options, dir: string): DataSet['files'] {
+  const t0 = performance.now();
+  let next = 0.1;
+  log(`spark: generating ${fmtInt(o.sparkMb)} MB of event logs into ${dir}`);
+  const files = writeSparkLogs(dir, o.sparkMb, (bytes) => {
+    if (bytes >= next * o.sparkMb * 1048576) {
+      log(`spark: generated ${fmtMB(bytes)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      next += 0.1;
+    }
+  });
+  return files;
+}
+
+function writeManifest(o: Options, f: Format, dir: string, files: DataSet['files']): DataSet {
+  const rows = files.reduce((t, x) => t + x.rows, 0);
+  const ds: DataSet = { format: f, rows, dir, files };
   // Written last: an interrupted generation has no manifest and is redone.
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ generator: GENERATOR_VERSION, seed: SEED, format: f, rows: o.rows, files }, null, 1));
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ generator: GENERATOR_VERSION, seed: SEED, format: f, size: sizeOf(o, f), rows, files }, null, 1));
   return ds;
 }
 
@@ -536,23 +566,24 @@ const TIMEZONE = 'America/Chicago';
 const sqlStr = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 async function runPhase(o: Options): Promise<PhaseOutcome> {
-  const m = /^(yarn|sacct)-(floor|floormem|load|reload)$/.exec(o.phase ?? '');
-  if (!m) fail(`--phase ${o.phase}: <yarn|sacct>-<floor|floormem|load|reload>`);
+  const m = /^(yarn|sacct|spark)-(floor|floormem|load|reload)$/.exec(o.phase ?? '');
+  if (!m) fail(`--phase ${o.phase}: <yarn|sacct|spark>-<floor|floormem|load|reload>`);
   const f = m[1] as Format;
   const kind = m[2] as PhaseKind;
   const ds = readManifest(o, f);
-  if (!ds) fail(`no generated ${f} data for --rows ${o.rows} in ${o.dir}; run without --phase first`);
+  if (!ds) fail(`no generated ${f} data for ${f === 'spark' ? `--spark-mb ${o.sparkMb}` : `--rows ${o.rows}`} in ${o.dir}; run without --phase first`);
   const files = ds.files.map((x) => path.join(ds.dir, x.name));
   const label = `${f} ${kind}`;
 
   if (kind === 'floor' || kind === 'floormem') {
     // The floor writes to a fresh database file, as the warehouse does; floormem (informational) to memory.
-    const dbPath = kind === 'floor' ? path.join(o.dir, `floor-${f}-${o.rows}.duckdb`) : ':memory:';
+    const dbPath = kind === 'floor' ? path.join(o.dir, `floor-${f}-${sizeOf(o, f)}.duckdb`) : ':memory:';
     if (kind === 'floor') rmDb(dbPath);
-    const list = `[${files.map(sqlStr).join(', ')}]`;
+    const list = `[${(f === 'spark' ? sparkEventFiles(ds.dir, ds.files) : files).map(sqlStr).join(', ')}]`;
     const maxObject = Math.max(16 << 20, 2 * Math.max(...ds.files.map((x) => x.size)));
     const sql = f === 'yarn'
       ? `create table t as select unnest(apps.app, recursive := true) from read_json(${list}, maximum_object_size = ${maxObject})`
+      : f === 'spark' ? sparkFloorSql(list)
       : `create table t as select * from read_csv(${list}, delim = '|', header = true, all_varchar = true)`;
     const t0 = performance.now();
     const instance = await DuckDBInstance.create(dbPath);
@@ -570,10 +601,10 @@ async function runPhase(o: Options): Promise<PhaseOutcome> {
     return { phase: o.phase!, seconds, rows, detail: { statement_s: stmt, close_s: closeS } };
   }
 
-  const dbPath = path.join(o.dir, `warehouse-${f}-${o.rows}.duckdb`);
+  const dbPath = path.join(o.dir, `warehouse-${f}-${sizeOf(o, f)}.duckdb`);
   if (kind === 'load') rmDb(dbPath);
   else if (!fs.existsSync(dbPath)) fail(`${dbPath}: no warehouse to reload into; run the load phase first`);
-  const source = await jobSource(f === 'yarn' ? 'yarn-apps' : 'sacct');
+  const source = await jobSource(FORMAT_NAME[f]);
   // Built-in defaults, whatever gazette.yaml lies around: the data dir has none.
   const settings = loadSettings(undefined, ds.dir);
   const statuses: Record<string, number> = {};
@@ -605,7 +636,7 @@ async function runPhase(o: Options): Promise<PhaseOutcome> {
   });
   const ingestS = (performance.now() - ti) / 1000;
   // Counting is not part of the measured time.
-  const jobs = Number((await wh.conn.runAndReadAll(`select count(*) from jobs where cluster = '${CLUSTER}'`)).getRows()[0][0]);
+  const jobs = Number((await wh.conn.runAndReadAll(`select count(*) from ${f === 'spark' ? 'app_details' : 'jobs'} where cluster = '${CLUSTER}'`)).getRows()[0][0]);
   const rejects = Number((await wh.conn.runAndReadAll(`select count(*) from rejected_rows where cluster = '${CLUSTER}'`)).getRows()[0][0]);
   const tc = performance.now();
   wh.close();
@@ -621,7 +652,7 @@ async function runPhase(o: Options): Promise<PhaseOutcome> {
 }
 
 function runChild(o: Options, phase: string): Promise<PhaseResult> {
-  return spawnPhase<PhaseOutcome>(fileURLToPath(import.meta.url), phase, ['--dir', o.dir, '--rows', String(o.rows)], o.dir);
+  return spawnPhase<PhaseOutcome>(fileURLToPath(import.meta.url), phase, ['--dir', o.dir, '--rows', String(o.rows), '--spark-mb', String(o.sparkMb)], o.dir);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -639,7 +670,11 @@ interface FormatResult {
 const TARGETS: Record<Format, { ratio: number; rssMB: number; reloadPct: number }> = {
   yarn: { ratio: 1.5, rssMB: 1536, reloadPct: 5 },
   sacct: { ratio: 2, rssMB: 1536, reloadPct: 5 },
+  spark: { ratio: 2, rssMB: 1536, reloadPct: 5 },
 };
+
+/** The gazette format each case loads. */
+const FORMAT_NAME: Record<Format, string> = { yarn: 'yarn-apps', sacct: 'sacct', spark: 'spark-events' };
 
 function report(o: Options, results: FormatResult[], totalS: number, load: { before: number; after: number }): string {
   const mb = (b: number) => b / 1048576;
@@ -657,14 +692,14 @@ function report(o: Options, results: FormatResult[], totalS: number, load: { bef
     const pass = [ratio <= t.ratio, pct < t.reloadPct && allSkipped, rss < t.rssMB];
     allPass &&= pass.every(Boolean);
     body.push([
-      r.format === 'yarn' ? 'yarn-apps' : 'sacct', fmtInt(r.ds.rows), r.floor.seconds.toFixed(2), r.load.seconds.toFixed(2),
+      FORMAT_NAME[r.format], fmtInt(r.ds.rows), r.floor.seconds.toFixed(2), r.load.seconds.toFixed(2),
       fmtInt(r.ds.rows / r.load.seconds), ratio.toFixed(2), `<= ${t.ratio}`, verdict(pass[0]),
       r.reload.seconds.toFixed(2), `${pct.toFixed(1)}%`, `< ${t.reloadPct}%`, verdict(pass[1]),
       fmtInt(rss), `< ${fmtInt(t.rssMB)}`, verdict(pass[2]),
     ]);
   }
   const lines: string[] = [];
-  lines.push(`ingest benchmark: ${fmtInt(o.rows)} rows per format; ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, DuckDB ${duckdbVersion()}; ` +
+  lines.push(`ingest benchmark: ${o.only === 'spark' ? `${fmtInt(o.sparkMb)} MB of Spark event logs` : `${fmtInt(o.rows)} rows per format${o.only ? '' : `, ${fmtInt(o.sparkMb)} MB of Spark event logs`}`}; ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, DuckDB ${duckdbVersion()}; ` +
     `load average ${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after${o.repeat > 1 ? `; best of ${o.repeat} runs` : ''}`);
   lines.push('');
   const right = [false, true, true, true, true, true, false, false, true, true, false, false, true, false, false];
@@ -673,8 +708,10 @@ function report(o: Options, results: FormatResult[], totalS: number, load: { bef
   for (const r of results) {
     const bytes = r.ds.files.reduce((s, x) => s + x.size, 0);
     const d = r.load.detail ?? {};
-    lines.push(`${r.format === 'yarn' ? 'yarn-apps' : 'sacct'}: ${r.ds.files.length} files, ${fmtMB(bytes)}; ` +
-      `${r.format === 'yarn' ? 'rows = apps' : 'rows = lines incl. job steps'}; warehouse has ${fmtInt(r.load.jobs ?? 0)} jobs, ${fmtInt(r.load.rejects ?? 0)} rejects`);
+    const rolled = r.ds.files.filter((x) => x.name.startsWith('eventlog_v2_')).length;
+    lines.push(`${FORMAT_NAME[r.format]}: ${r.ds.files.length} ${r.format === 'spark' ? `applications (${rolled} as rolling logs)` : 'files'}, ${fmtMB(bytes)}; ` +
+      `${r.format === 'yarn' ? 'rows = apps' : r.format === 'spark' ? `rows = events; ${fmtInt(r.ds.files.length / r.load.seconds)} apps/s` : 'rows = lines incl. job steps'}; ` +
+      `warehouse has ${fmtInt(r.load.jobs ?? 0)} ${r.format === 'spark' ? 'app_details rows' : 'jobs'}, ${fmtInt(r.load.rejects ?? 0)} rejects`);
     if (o.repeat > 1) lines.push(`  runs (s): floor ${r.floor.all!.map((x) => x.toFixed(2)).join(', ')}; in-memory floor ${r.floormem.all!.map((x) => x.toFixed(2)).join(', ')}; load ${r.load.all!.map((x) => x.toFixed(2)).join(', ')}; reload ${r.reload.all!.map((x) => x.toFixed(2)).join(', ')}`);
     lines.push(`  floor:  ${r.floor.seconds.toFixed(2)} s (${fmtInt(r.floor.rows ?? 0)} rows), peak RSS ${fmtInt(mb(r.floor.maxRss))} MB; ${cpuNote(r.floor)}`);
     lines.push(`          into an in-memory database instead: ${r.floormem.seconds.toFixed(2)} s (load would be ${(r.load.seconds / r.floormem.seconds).toFixed(2)}x that), peak RSS ${fmtInt(mb(r.floormem.maxRss))} MB`);
@@ -698,7 +735,7 @@ async function main() {
   }
   const t0 = performance.now();
   fs.mkdirSync(o.dir, { recursive: true });
-  const formats: Format[] = o.only ? [o.only] : ['yarn', 'sacct'];
+  const formats: Format[] = o.only ? [o.only] : ['yarn', 'sacct', 'spark'];
   const sets = formats.map((f) => ensureData(o, f));
   const results: FormatResult[] = [];
   const loadBefore = os.loadavg()[0];
@@ -717,7 +754,7 @@ async function main() {
       const reload = await runChild(o, `${f}-reload`);
       runs.push({ floor, floormem, load, reload });
     }
-    if (!o.keep) rmDb(path.join(o.dir, `warehouse-${f}-${o.rows}.duckdb`));
+    if (!o.keep) rmDb(path.join(o.dir, `warehouse-${f}-${sizeOf(o, f)}.duckdb`));
     const best = (k: 'floor' | 'floormem' | 'load' | 'reload'): PhaseResult => fastest(runs.map((r) => r[k]));
     results.push({ format: f, ds, floor: best('floor'), floormem: best('floormem'), load: best('load'), reload: best('reload') });
   }
