@@ -14,6 +14,7 @@
  *   demo-hadoop/spark-events/application_…_1.gz                Spark event logs of a sample of the Spark apps (gzipped)
  *   demo-hadoop/jhist/done/YYYY/MM/DD/000NNN/job_….jhist.gz     MapReduce .jhist of a sample of the MapReduce apps,
  *   demo-hadoop/jhist/done/YYYY/MM/DD/000NNN/job_…_conf.xml     and the job's configuration beside it (JobHistory done/ tree)
+ *   demo-hadoop/business/business-series.csv                 monthly orders and active customers (a business series)
  *   incidents.csv, gazette.yaml (settings, teams, prices), ANSWERS.json (the answer key)
  */
 import fs from 'node:fs';
@@ -21,6 +22,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { computeAnswers, type PlantedReject } from './answers.js';
+import { businessAnswers, businessCsv, businessValues } from './business.js';
 import { END_DAY, months } from './calendar.js';
 import { incidentsCsv, rmAppsResponse, rmMetricsJson, sacctLines, SACCT_HEADER } from './formats.js';
 import { generateHadoop, HADOOP_TZ, type App } from './hadoop.js';
@@ -96,10 +98,13 @@ export function generateSampleData(out: string): Written {
   for (const [date, records] of project) write(`demo-hpc/xdmod-storage/xdmod-storage-${date}.json`, xdmodStorageJson(records));
   // Spark and MapReduce history of a sample of demo-hadoop's apps, with the planted inefficiencies.
   for (const [rel, data] of history.files) write(rel, data);
+  const business = businessValues();
+  write('demo-hadoop/business/business-series.csv', businessCsv(business));
   write('incidents.csv', incidentsCsv(INCIDENTS));
   write('gazette.yaml', settingsYaml(org));
   const answers = computeAnswers(org, hadoop, hpc, rejects, zonedInstant(HPC_TZ, END_DAY.year, END_DAY.month, END_DAY.day), computeStorageStories(org, hdfs), jobHistoryAnswers(org, history));
-  write('ANSWERS.json', JSON.stringify(answers, null, 2) + '\n');
+  const withBusiness = { ...answers, business_series: businessAnswers(business, answers.compute_demand['demo-hadoop'].quarters) };
+  write('ANSWERS.json', JSON.stringify(withBusiness, null, 2) + '\n');
   return w;
 }
 

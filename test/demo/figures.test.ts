@@ -51,6 +51,24 @@ describe('gazette figures on the demo clusters', () => {
     }
   });
 
+  test('the business series stand beside compute demand with the answer key\'s values, growth and vcore-hours per 1,000 orders', () => {
+    const want = answers.business_series;
+    const series = figures.clusters[want.cluster].compute_demand.business_series as Row[];
+    assert.deepEqual(series.map((s) => [s.series, s.kind, s.unit]), [['active customers', 'stock', 'customers'], ['orders', 'flow', 'orders']]);
+    const [customers, orders] = series as (Row & { by_period: Row[] })[];
+    for (const q of want.quarters) {
+      const o = orders.by_period.find((r) => r.period === q.quarter)!;
+      const c = customers.by_period.find((r) => r.period === q.quarter)!;
+      assert.deepEqual([o.value, o.complete, c.value, c.complete], [q.orders, true, q.active_customers, true], q.quarter);
+      close(o.compute_hours_per_1000, q.vcore_hours_per_1000_orders, `${q.quarter} vcore-hours per 1,000 orders`);
+    }
+    close(orders.growth_over_previous, want.orders_growth_2026_q3_over_q2, 'orders growth q/q', 1e-3);
+    close(orders.growth_over_year_ago, want.orders_growth_2026_q3_over_2025_q3, 'orders growth y/y', 1e-3);
+    close(customers.growth_over_previous, want.active_customers_growth_2026_q3_over_q2, 'customers growth q/q', 1e-3);
+    // no business series on demo-hpc
+    assert.deepEqual(figures.clusters['demo-hpc'].compute_demand.business_series, []);
+  });
+
   test('availability by quarter matches the answer key, and misses the target in 2026-Q3', () => {
     for (const cluster of ['demo-hadoop', 'demo-hpc']) {
       const got = figures.clusters[cluster].reliability.by_period;
