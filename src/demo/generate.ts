@@ -175,6 +175,12 @@ function settingsYaml(org: Org): string {
     'storage:                        # how fsimage listings are rolled up (these are the defaults)',
     '  rollup_depth: 3               # /data/<team>/<zone>: a directory counts in its own path, a file in its parent\'s',
     '  small_file_mb: 1              # files under 1 MiB are small files',
+    'figures:                        # thresholds of gazette figures (these are the defaults)',
+    '  top: 10                       # rows in each top list',
+    '  min_failures: 3               # a job key that failed this often in the period is a failing job',
+    '  over_request_ratio: 2         # memory or time limit asked ÷ used (median) to be listed',
+    '  min_run_seconds: 60           # shorter jobs are not judged for over-requesting',
+    '  retry_window_hours: 3         # a run this soon after a failed run of its key is a retry',
     'teams:',
   ];
   const paths = teamPaths(org);
