@@ -713,9 +713,9 @@ function report(o: Options, results: FormatResult[], totalS: number, load: { bef
       `${r.format === 'yarn' ? 'rows = apps' : r.format === 'spark' ? `rows = events; ${fmtInt(r.ds.files.length / r.load.seconds)} apps/s` : 'rows = lines incl. job steps'}; ` +
       `warehouse has ${fmtInt(r.load.jobs ?? 0)} ${r.format === 'spark' ? 'app_details rows' : 'jobs'}, ${fmtInt(r.load.rejects ?? 0)} rejects`);
     if (o.repeat > 1) lines.push(`  runs (s): floor ${r.floor.all!.map((x) => x.toFixed(2)).join(', ')}; in-memory floor ${r.floormem.all!.map((x) => x.toFixed(2)).join(', ')}; load ${r.load.all!.map((x) => x.toFixed(2)).join(', ')}; reload ${r.reload.all!.map((x) => x.toFixed(2)).join(', ')}`);
-    lines.push(`  floor:  ${r.floor.seconds.toFixed(2)} s (${fmtInt(r.floor.rows ?? 0)} rows), peak RSS ${fmtInt(mb(r.floor.maxRss))} MB; ${cpuNote(r.floor)}`);
+    lines.push(`  floor:  ${r.floor.seconds.toFixed(2)} s (${fmtInt(r.floor.rows ?? 0)} rows), ${r.floor.cpuS.toFixed(1)} CPU-s, peak RSS ${fmtInt(mb(r.floor.maxRss))} MB; ${cpuNote(r.floor)}`);
     lines.push(`          into an in-memory database instead: ${r.floormem.seconds.toFixed(2)} s (load would be ${(r.load.seconds / r.floormem.seconds).toFixed(2)}x that), peak RSS ${fmtInt(mb(r.floormem.maxRss))} MB`);
-    lines.push(`  load:   ${r.load.seconds.toFixed(2)} s = open ${(d.open_s ?? 0).toFixed(2)} + ingestFiles ${(d.ingest_s ?? 0).toFixed(2)} + close ${(d.close_s ?? 0).toFixed(2)}; ` +
+    lines.push(`  load:   ${r.load.seconds.toFixed(2)} s (${r.load.cpuS.toFixed(1)} CPU-s, ${(r.load.cpuS / r.floor.cpuS).toFixed(2)}x the floor's) = open ${(d.open_s ?? 0).toFixed(2)} + ingestFiles ${(d.ingest_s ?? 0).toFixed(2)} + close ${(d.close_s ?? 0).toFixed(2)}; ` +
       `${JSON.stringify(r.load.statuses)}; warehouse file ${fmtMB(d.db_bytes ?? 0)}; ${cpuNote(r.load)}`);
     lines.push(`  reload: ${r.reload.seconds.toFixed(2)} s, ${JSON.stringify(r.reload.statuses)}, peak RSS ${fmtInt(mb(r.reload.maxRss))} MB; ${cpuNote(r.reload)}`);
   }
