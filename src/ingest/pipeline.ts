@@ -184,7 +184,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     // A key twice in the batch (a RUNNING then a FINISHED snapshot of a job) keeps its newest row;
     // the window that picks it is skipped when, as usual, every key is there once.
     const keys = batch.map((s) => `select ${keyCols} from stg.rows_${s.runId}`).join(' union all ');
-    const dupes = Number((await main.runAndReadAll(`select count(*) from (select 1 from (${keys}) group by all having count(*) > 1)`)).getRows()[0][0]);
+    const dupes = Number((await main.runAndReadAll(`select count(*) from (select ${keyCols} from (${keys}) group by all having count(*) > 1)`)).getRows()[0][0]);
     const dedup = dupes
       ? `select * from (${union(batch, 'rows')}) s qualify row_number() over (partition by ${id.key.map((k) => `s.${ident(k)}`).join(', ')} order by ${id.newestFirst}) = 1`
       : union(batch, 'rows');
@@ -362,13 +362,34 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   };
 
   const workers = Math.max(1, Math.min(opts.concurrency ?? 2, files.length));
+  const threads = await oneThreadPerQuery(main, files, workers);
   try {
     await Promise.all(Array.from({ length: workers }, work));
     await onMain(flush);
   } finally {
     await main.run(`detach database if exists stg`);
+    await threads.restore();
   }
   return results;
+}
+
+/**
+ * Many files of comparable size are loaded in parallel by the staging connections, one file
+ * each: then each query gets one DuckDB thread, so that the staging queries and the merger do
+ * not fight DuckDB's own workers for the cores (1,000,000 YARN apps in 100 files: 76 CPU-s
+ * with the default threads, 52 with one per query). A few files, or one file holding much of
+ * the bytes (a month's sacct dump beside a day's), keep DuckDB's threads for parallelism
+ * within a file. `threads` is a setting of the whole database instance, so it is put back after.
+ */
+async function oneThreadPerQuery(conn: DuckDBConnection, files: FileInput[], workers: number): Promise<{ restore(): Promise<void> }> {
+  const sizes = await Promise.all(files.map((f) => fs.promises.stat(typeof f === 'string' ? f : f.path).then((st) => st.size, () => 0)));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const largest = Math.max(0, ...sizes);
+  const acrossFiles = workers > 1 && files.length >= 4 * workers && largest * 4 * workers <= total;
+  if (!acrossFiles) return { restore: async () => undefined };
+  const prior = Number((await conn.runAndReadAll(`select current_setting('threads')`)).getRows()[0][0]);
+  await conn.run(`set threads = 1`);
+  return { restore: () => conn.run(`set threads = ${prior}`).then(() => undefined) };
 }
 
 async function fileMeta(input: FileInput): Promise<FileMeta> {

@@ -149,8 +149,12 @@ export const yarnApps: Source = {
         ${NUMERIC.map((f) => `case when a.${f} is not null and ${ms(f)} is null then '${f} is not a number (got ' || to_json(a.${f}) || ')' end`).join(',\n        ')}), '')`;
     const extraValue = (k: string) =>
       ALSO_EXTRA.includes(k) ? `coalesce(to_json(try_cast(${col(k)} as bigint)), to_json(${col(k)}))` : col(k);
-    const keyParams = Object.fromEntries(extraKeys.map((k, i) => [`xk${i}`, k]));
-    const extra = extraKeys.length ? `json_object(${extraKeys.map((k, i) => `$xk${i}, ${extraValue(k)}`).join(', ')})` : 'null::json';
+    // `extra` is spliced together as text: every value is JSON already (the fields are read as
+    // JSON), and json_object would parse each one again — twice the cost, for the same text.
+    const keyParams = Object.fromEntries(extraKeys.map((k, i) => [`xk${i}`, `${i ? ',' : ''}${JSON.stringify(k)}:`]));
+    const extra = extraKeys.length
+      ? `concat('{', ${extraKeys.map((k, i) => `$xk${i}, coalesce(${extraValue(k)}::varchar, 'null')`).join(', ')}, '}')::json`
+      : 'null::json';
     return {
       rejects: 'in-rows',
       rows: {
