@@ -59,5 +59,30 @@ export function buildProgram(): Command {
       .option('--threads <n>', 'DuckDB threads to use (default: one per core); the figures are the same with any'),
   ).action(async (opts) => (await import('./commands/figures.js')).runFigures(opts));
 
+  common(
+    program
+      .command('report')
+      .description('Render the newsletter of a period: OUT/<period>/index.html (web), newsletter.eml (email), figures.json, charts/, and the archive OUT/index.html; --send mails it.')
+      .option('--quarter <quarter>', 'the period, a quarter like 2026-Q3')
+      .option('--month <month>', 'the period, a month like 2026-09')
+      .option('--cluster <name>', 'one cluster (default: every cluster the warehouse has jobs of, a section each)')
+      .option('--figures <file>', 'render from a figures.json written by gazette figures instead of the warehouse')
+      .option('--note <file.md>', "the editor's note, Markdown")
+      .option('--out <dir>', 'where editions go', 'out')
+      .option('--templates <dir>', 'templates, partials and chart specs that replace the built-in ones of the same file name')
+      .option('--date <yyyy-mm-dd>', "the issue's date, printed and in the email's Date (default: the day after the period)")
+      .option('--send', 'send newsletter.eml over SMTP (the smtp: settings, or the --smtp-* flags)')
+      .option('--to <address...>', 'recipients (with --send)')
+      .option('--cc <address...>', 'copy recipients')
+      .option('--smtp-host <host>', 'SMTP server (overrides smtp.host)')
+      .option('--smtp-port <port>', 'SMTP port (default 587, 465 with --smtp-secure)')
+      .option('--smtp-secure', 'TLS from the first byte (port 465)')
+      .option('--smtp-starttls <mode>', 'require | opportunistic | never')
+      .option('--smtp-user <user>', 'login user')
+      .option('--smtp-password-env <name>', 'the environment variable holding the password')
+      .option('--smtp-from <address>', 'the From address')
+      .option('--smtp-timeout <seconds>', 'seconds to wait for the server'),
+  ).action(async (opts) => (await import('./commands/report.js')).runReport(opts));
+
   return program;
 }

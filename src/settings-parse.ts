@@ -5,7 +5,7 @@
  * "Settings" section.
  */
 import { UsageError } from './errors.js';
-import type { CapacityEntry, ClusterSettings, FigureThresholds, JobKeyRule, Prices, Settings, SmtpConfig, StartTls, StorageSettings, Team } from './settings.js';
+import { NEWSLETTER_COLOUR_ROLES, type CapacityEntry, type ClusterSettings, type FigureThresholds, type JobKeyRule, type NewsletterSettings, type Prices, type Settings, type SmtpConfig, type StartTls, type StorageSettings, type Team } from './settings.js';
 
 export const DEFAULT_SUPERUSERS = ['hdfs', 'yarn', 'mapred', 'root'];
 export const DEFAULT_STORAGE: StorageSettings = { rollupDepth: 3, smallFileBytes: 1 << 20 };
@@ -25,7 +25,10 @@ export function checkTimeZone(tz: string, where: string): string {
 type Keys = (string | number)[];
 type Mapping = Record<string, unknown>;
 
-const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'prices', 'clusters', 'teams', 'storage', 'job_key', 'smtp', 'figures'];
+const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'prices', 'clusters', 'teams', 'storage', 'job_key', 'smtp', 'figures', 'newsletter'];
+const NEWSLETTER = ['name', 'logo', 'colours'];
+/** A colour the newsletter's CSS and charts can take as it is: #rgb, #rrggbb or a CSS colour name. */
+const COLOUR = /^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{3,20})$/;
 const STORAGE = ['rollup_depth', 'small_file_mb'];
 const FIGURES = ['top', 'min_failures', 'over_request_ratio', 'min_run_seconds', 'retry_window_hours'];
 const PRICES = ['currency', 'vcore_hour', 'memory_gb_hour', 'gpu_hour', 'storage_tb_month'];
@@ -194,6 +197,20 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     };
   }
 
+  let newsletter: NewsletterSettings | undefined;
+  if (given(d.newsletter)) {
+    const m = mapping(d.newsletter, ['newsletter'], NEWSLETTER, `a mapping (${NEWSLETTER.join(', ')})`);
+    const colour = (v: unknown, keys: Keys) => pattern(v, keys, COLOUR, 'a colour such as #35618f or teal');
+    let colours: NewsletterSettings['colours'];
+    if (Array.isArray(m.colours)) {
+      colours = m.colours.map((c, i) => colour(c, ['newsletter', 'colours', i]) ?? bad(['newsletter', 'colours', i], 'is empty'));
+    } else if (given(m.colours)) {
+      const c = mapping(m.colours, ['newsletter', 'colours'], [...NEWSLETTER_COLOUR_ROLES], `a mapping of colours by role (${NEWSLETTER_COLOUR_ROLES.join(', ')}) or a list`);
+      colours = Object.fromEntries(Object.entries(c).map(([role, v]) => [role, colour(v, ['newsletter', 'colours', role])]));
+    }
+    newsletter = { name: str(m.name, ['newsletter', 'name']), logo: str(m.logo, ['newsletter', 'logo']), colours };
+  }
+
   const fg = mapping(d.figures, ['figures'], FIGURES, `a mapping (${FIGURES.join(', ')})`);
   const retryHours = num(fg.retry_window_hours, ['figures', 'retry_window_hours'], { max: 24 * 365 });
   const figures: FigureThresholds = {
@@ -218,6 +235,7 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     storage,
     figures,
     smtp,
+    newsletter,
     jobKey: {
       rules: rules(jk.rules, ['job_key', 'rules']),
       extraRules: rules(jk.extra_rules, ['job_key', 'extra_rules']) ?? [],

@@ -92,6 +92,19 @@ export interface SmtpConfig {
   timeoutS?: number;
 }
 
+/** The colour roles of the newsletter (`newsletter.colours`); the charts' theme reads the same. */
+export const NEWSLETTER_COLOUR_ROLES = ['primary', 'secondary', 'accent', 'warning', 'danger', 'text', 'muted', 'grid', 'background'] as const;
+export type NewsletterColourRole = (typeof NEWSLETTER_COLOUR_ROLES)[number];
+
+/** How the newsletter looks (`newsletter:`): its name, logo and colours. */
+export interface NewsletterSettings {
+  name?: string;
+  /** An http(s) URL, or a file path (relative to the settings file) to an image. */
+  logo?: string;
+  /** By role, or a list read in the order primary, secondary, accent, warning, danger. */
+  colours?: Partial<Record<NewsletterColourRole, string>> | string[];
+}
+
 export interface Settings {
   /** Where the settings came from (undefined: none found, defaults used). */
   file?: string;
@@ -111,6 +124,7 @@ export interface Settings {
   storage: StorageSettings;
   figures: FigureThresholds;
   smtp?: SmtpConfig;
+  newsletter?: NewsletterSettings;
   jobKey: {
     /** Replaces the built-in name rules when given. */
     rules?: JobKeyRule[];

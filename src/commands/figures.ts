@@ -1,9 +1,9 @@
 /** gazette figures: every figure set of a period, per cluster, as JSON. */
 import { UsageError } from '../errors.js';
-import { loadSettings } from '../settings.js';
+import { loadSettings, type Settings } from '../settings.js';
 import { openWarehouse, resolveDbPath } from '../warehouse/open.js';
-import { clustersWithJobs, computeFigures } from '../analyze/figures.js';
-import { parsePeriod } from '../analyze/period.js';
+import { clustersWithJobs, computeFigures, type Figures } from '../analyze/figures.js';
+import { parsePeriod, type Period } from '../analyze/period.js';
 import { writeFileAtomic } from '../deliver/atomic-write.js';
 
 export interface FiguresFlags {
@@ -17,7 +17,20 @@ export interface FiguresFlags {
   threads?: string;
 }
 
-export async function runFigures(flags: FiguresFlags): Promise<void> {
+/** What a command that shows a period's figures needs from its flags. */
+export type PeriodFlags = Pick<FiguresFlags, 'db' | 'config' | 'quarter' | 'month' | 'cluster' | 'threads'>;
+
+export interface PeriodFigures {
+  settings: Settings;
+  period: Period;
+  figures: Figures;
+}
+
+/**
+ * The figures of the period and cluster(s) the flags name, from the warehouse (read-only): the
+ * one path from flags to the figures object, shared by `gazette figures` and `gazette report`.
+ */
+export async function periodFigures(flags: PeriodFlags): Promise<PeriodFigures> {
   if (!flags.quarter === !flags.month) throw new UsageError('name the period: --quarter 2026-Q3 or --month 2026-09 (one of them).');
   const settings = loadSettings(flags.config);
   const period = flags.quarter
@@ -39,10 +52,18 @@ export async function runFigures(flags: FiguresFlags): Promise<void> {
     }
     if (!known.length) throw new UsageError('the warehouse has no jobs yet: load some history first (gazette ingest …).');
     const figures = await computeFigures(wh.conn, settings, period, flags.cluster ? [flags.cluster] : known);
-    const json = `${JSON.stringify(figures, null, 2)}\n`;
-    if (flags.out) writeFileAtomic(flags.out, json);
-    else process.stdout.write(json);
+    return { settings, period, figures };
   } finally {
     wh.close();
   }
+}
+
+/** The figures as `gazette figures` prints them and `figures.json` holds them. */
+export const figuresJson = (figures: Figures) => `${JSON.stringify(figures, null, 2)}\n`;
+
+export async function runFigures(flags: FiguresFlags): Promise<void> {
+  const { figures } = await periodFigures(flags);
+  const json = figuresJson(figures);
+  if (flags.out) writeFileAtomic(flags.out, json);
+  else process.stdout.write(json);
 }
