@@ -144,13 +144,13 @@ function failing(f: ClusterFigures, ctx: SectionContext): SectionView {
     ...base,
     lead,
     chart: ctx.chart('top-failing'),
-    tables: [table(`Recurring jobs with ${f.period.label}'s most wasted failed runs`, `failing-table-${ctx.slug}`, jobs, [
+    tables: [table(`Recurring jobs with ${f.period.label}'s most wasted failed runs (burn in ${f.compute_unit})`, `failing-table-${ctx.slug}`, jobs, [
       ['Job', false, jobName],
       ['Owner', false, (r) => str(r, 'owner')],
       ['Team', false, (r) => str(r, 'team')],
       ['Failed', true, (r) => `${int(num(r, 'failures'))} / ${int(num(r, 'runs'))}`],
       ['Streak', true, (r) => int(num(r, 'streak'))],
-      [`Burn (${f.compute_unit})`, true, (r) => int(num(r, 'failed_vcore_hours'))],
+      ['Burn', true, (r) => int(num(r, 'failed_vcore_hours'))],
       ['Share', true, (r) => pct(num(r, 'share_of_capacity'))],
       ...costColumn(jobs, 'failed_cost'),
     ])],

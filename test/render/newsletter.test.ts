@@ -49,7 +49,7 @@ describe('newsletter view model', () => {
     assert.equal(section('reliability').lead[0], 'Availability was 99.896%, below the 99.9% target: 138 minutes down.');
     assert.deepEqual(section('reliability').tables[0].rows[0].map((x) => x.text), ['12 Aug 2026, 03:40', 'critical', 'HDFS <down> & out', '138']);
     const failing = section('failing');
-    assert.deepEqual(failing.tables[0].columns.map((x) => x.label), ['Job', 'Owner', 'Team', 'Failed', 'Streak', 'Burn (vcore-hours)', 'Share', 'Cost']);
+    assert.deepEqual(failing.tables[0].columns.map((x) => x.label), ['Job', 'Owner', 'Team', 'Failed', 'Streak', 'Burn', 'Share', 'Cost']);
     assert.deepEqual(failing.tables[0].rows[0].map((x) => x.text), ['etl.Daily_<date>', 'ann', 'etl', '92 / 92', '151', '150,124', '10.0%', 'EUR 6,005']);
     assert.match(failing.lead[1], /^etl\.Daily_<date> of ann \(etl\) failed all 92 runs, 151 in a row since 24 Jun 2026: 150,124 vcore-hours, 10\.0% of the cluster, EUR 6,005\./);
     assert.match(failing.action!, /gazette explain application_1_0042/);
