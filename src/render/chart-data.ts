@@ -7,8 +7,8 @@ import type { BusinessSeries, ClusterFigures, Row } from '../analyze/figures.js'
 
 export type ChartRow = Record<string, string | number | boolean | null>;
 
-/** Bytes in a TB as the charts print it (2^40, as HDFS reports it). */
-export const TB = 2 ** 40;
+/** Bytes in a TB as the charts print it: 10^12, as the highlights, the tables and the answer key count. */
+export const TB = 1e12;
 /** Availability target of the reliability chart (the highlights' own). */
 export const AVAILABILITY_TARGET = 0.999;
 /** How far ahead the storage chart draws the trend to show a crossing (days after the last snapshot). */
