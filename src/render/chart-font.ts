@@ -16,10 +16,27 @@ export const CHART_FONT_STACK = `'${CHART_FONT_FAMILY}', 'Source Sans Pro', Aria
 
 const FILES = { regular: 'SourceSans3-Regular.ttf', bold: 'SourceSans3-Semibold.ttf' } as const;
 
+const packageDir = () => dirname(createRequire(import.meta.url).resolve('source-sans/package.json'));
+
 /** The font files resvg loads. */
 export function chartFontFiles(): string[] {
-  const dir = join(dirname(createRequire(import.meta.url).resolve('source-sans/package.json')), 'TTF');
-  return Object.values(FILES).map((f) => join(dir, f));
+  return Object.values(FILES).map((f) => join(packageDir(), 'TTF', f));
+}
+
+let fontFaces: string | undefined;
+/**
+ * @font-face rules carrying the same two faces (WOFF2, as data URIs) for a self-contained web
+ * page: the web SVG's text is laid out with Source Sans 3's widths, and in a wider fallback font
+ * its long labels ran past the chart's edges.
+ */
+export function chartFontFaceCss(): string {
+  fontFaces ??= (Object.entries(FILES) as [keyof typeof FILES, string][])
+    .map(([weight, f]) => {
+      const data = readFileSync(join(packageDir(), 'WOFF2', 'TTF', `${f}.woff2`)).toString('base64');
+      return `@font-face { font-family: '${CHART_FONT_FAMILY}'; font-style: normal; font-weight: ${weight === 'bold' ? 600 : 400}; src: url(data:font/woff2;base64,${data}) format('woff2'); }`;
+    })
+    .join('\n');
+  return fontFaces;
 }
 
 interface Advances {

@@ -114,8 +114,18 @@ export function svgToPng(chart: SvgChart): Buffer {
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** The web page's SVG: its own size at most, shrinking with the page, with the alt text as title and label. */
-export function webSvg(chart: SvgChart, alt: string): string {
-  return chart.svg.replace(/^<svg([^>]*)>/, (_, attrs: string) =>
-    `<svg${attrs} role="img" aria-label="${escapeXml(alt)}" style="max-width:100%;height:auto"><title>${escapeXml(alt)}</title>`);
+/**
+ * The web page's SVG: its own size at most, shrinking with the page, with the alt text as title
+ * and label. Vega numbers its clip paths from 1 in every chart, and a page holds many charts
+ * inline, where an id is the page's: each chart's ids get its own prefix, or a chart clips to
+ * the paths of the first (bars floating, labels cut).
+ */
+export function webSvg(chart: SvgChart, alt: string, idPrefix: string): string {
+  const prefix = idPrefix.replace(/[^A-Za-z0-9_-]/g, '_');
+  return chart.svg
+    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${prefix}-${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${prefix}-${id})`)
+    .replace(/\b(xlink:)?href="#([^"]+)"/g, (_, x: string | undefined, id: string) => `${x ?? ''}href="#${prefix}-${id}"`)
+    .replace(/^<svg([^>]*)>/, (_, attrs: string) =>
+      `<svg${attrs} role="img" aria-label="${escapeXml(alt)}" style="max-width:100%;height:auto"><title>${escapeXml(alt)}</title>`);
 }

@@ -91,7 +91,7 @@ export async function renderChart(name: ChartName, figures: ClusterFigures, opti
     if (e instanceof ChartSpecError) throw new UsageError(`${path}: the spec of chart "${name}" does not render: ${e.message}`);
     throw e;
   }
-  return { ...content, specPath: path, empty: content.rows.length === 0, svg: webSvg(chart, content.alt), png: svgToPng(chart), width: chart.width, height: chart.height };
+  return { ...content, specPath: path, empty: content.rows.length === 0, svg: webSvg(chart, content.alt, `${figures.cluster}-${name}`), png: svgToPng(chart), width: chart.width, height: chart.height };
 }
 
 /** Every chart of one cluster's figures, in CHART_NAMES order. */

@@ -7,6 +7,7 @@
  */
 import type { Figures } from '../analyze/figures.js';
 import type { InlineImage } from '../deliver/email.js';
+import { chartFontFaceCss } from './chart-font.js';
 import { chartColours, type NewsletterLook } from './chart-theme.js';
 import { renderChart } from './charts.js';
 import type { EditorNote } from './newsletter-note.js';
@@ -74,7 +75,7 @@ export async function renderNewsletter(figures: Figures, options: NewsletterOpti
     ...view,
     clusters: view.clusters.map((c) => ({ ...c, sections: c.sections.map((s) => (s.chart ? { ...s, chart: { ...s.chart, svg: svgs.get(s.chart.cid) } } : s)) })),
   };
-  const webHtml = templates.fill('web', { view: webView, colours, logo: webLogo });
+  const webHtml = templates.fill('web', { view: webView, colours, logo: webLogo, fontFaces: chartFontFaceCss() });
   const emailHtml = await mjmlToHtml(templates.fill('email', { view, colours, logo: emailLogo, preview }), templates.paths.email);
   const text = `${templates.fill('text', { view }).replace(/\n{3,}/g, '\n\n').trim()}\n`;
   const images: InlineImage[] = charts.map((c) => ({ cid: c.cid, filename: `${c.file.slice('charts/'.length)}.png`, contentType: 'image/png', content: c.png }));

@@ -193,6 +193,21 @@ describe('rendering', () => {
     assert.ok(again.png.equals(first.png));
   });
 
+  it('charts inlined in one page share no id: each refers only to its own clip paths', async () => {
+    // Vega numbers clip paths clip1, clip2… in every chart; inline on one page, the second chart
+    // clipped to the first one's paths (the demo's Slurm bars floated, failing-job labels were cut).
+    const a = figures();
+    const b = { ...figures(), cluster: 'other cluster' };
+    const svgs = [...(await renderCharts(a)), ...(await renderCharts(b))].map((c) => c.svg);
+    const ids = svgs.flatMap((svg) => [...svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]));
+    assert.ok(ids.some((id) => /clip/.test(id)), 'the charts have clip paths');
+    assert.equal(new Set(ids).size, ids.length, 'no id twice on the page');
+    for (const svg of svgs) {
+      const own = new Set([...svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]));
+      for (const m of svg.matchAll(/url\(#([^)]+)\)/g)) assert.ok(own.has(m[1]), `url(#${m[1]}) is defined in the same chart`);
+    }
+  });
+
   it('the PNG draws its text: a chart with other labels gives other pixels', async () => {
     const f = figures();
     const a = await renderChart('teams', f);
