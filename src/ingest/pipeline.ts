@@ -12,6 +12,15 @@
  * merge, it is rolled back and its files merged one by one, so a file that breaks the merge is
  * isolated too.
  *
+ * A source whose statement costs more to plan than to run on a small file (Spark event logs:
+ * ~150 ms of binding and optimizing per log) can stage many files in one statement
+ * (Source.stageMany). Each staging connection then takes small files (hashed before staging) in
+ * groups of up to GROUP_FILES files and GROUP_BYTES, stages each group in one go — its rows and
+ * rejects tagged with `_input`, the file's place in the group — and splits them into each file's
+ * own staging tables, so from there on a grouped file is merged, counted, recorded in
+ * ingest_runs and skipped on reload exactly like a file staged alone. If a group fails, its
+ * files are staged again one by one: only a bad file fails, with the message it gets alone.
+ *
  * The pipeline is the same for every format; the source's target (targets.ts) names the table
  * and how a loaded row replaces stored ones: by key (jobs, capacity and storage snapshots), by
  * file (incidents: a new version of a file replaces what its earlier versions loaded) or by
@@ -70,6 +79,13 @@ export const BATCH_ROWS = 120_000;
 export const HASH_WHILE_STAGING_BYTES = 64 << 20;
 /** At most this many staged files wait for a merge: many small files would otherwise pile up tables in `stg`, and every catalog operation slows with their number. */
 export const BATCH_FILES = 48;
+/**
+ * A source that stages many files in one statement (Source.stageMany) gets groups of up to this
+ * many files and bytes: planning once per group, while a group's text and parsed lines (about
+ * twice its bytes) stay well within memory on each staging connection.
+ */
+export const GROUP_FILES = 48;
+export const GROUP_BYTES = 64 << 20;
 
 interface FileMeta {
   /** Where to read it. */
@@ -81,6 +97,17 @@ interface FileMeta {
   sha256?: string;
   /** Source.variant: what the load depends on besides the content. */
   variant?: string;
+}
+
+/** A file a staging worker took, not skipped. */
+interface Claimed {
+  index: number;
+  runId: number;
+  meta: FileMeta;
+  started: Date;
+  t0: number;
+  /** Its SHA-256 into meta.sha256 (done before staging unless the file is large). */
+  hashing: Promise<unknown>;
 }
 
 /** A staged file waiting for the merger. */
@@ -273,46 +300,72 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   };
 
   let next = 0;
+  const hashFirstBelow = opts.hashWhileStagingBytes ?? HASH_WHILE_STAGING_BYTES;
   const work = async () => {
+    let group: Claimed[] = [];
     for (let i = next++; i < files.length; i = next++) {
-      // A fresh connection per file: the temp tables a format module makes go with it.
-      const conn = await wh.connect();
-      try {
-        await workOn(conn, i);
-      } finally {
-        conn.closeSync();
+      const c = await claim(i);
+      if (!c) continue;
+      // A file hashed while staged, or large enough to be a group of its own, is staged alone.
+      if (!opts.source.stageMany || c.meta.size >= Math.min(GROUP_BYTES, hashFirstBelow)) {
+        await withConn((conn) => stageOne(conn, c));
+        continue;
+      }
+      group.push(c);
+      if (group.length >= GROUP_FILES || group.reduce((t, g) => t + g.meta.size, 0) >= GROUP_BYTES) {
+        await stageGroup(group);
+        group = [];
       }
     }
+    if (group.length) await stageGroup(group);
   };
-  const workOn = async (conn: DuckDBConnection, i: number) => {
+  /** A fresh connection per file or group: the temp tables a format module makes go with it. */
+  const withConn = async <T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> => {
+    const conn = await wh.connect();
+    try {
+      return await fn(conn);
+    } finally {
+      conn.closeSync();
+    }
+  };
+  const skip = async ({ index: i, runId, meta, started, t0 }: Claimed, prior: LoadedRun) => {
+    meta.sha256 = prior.sha256;
+    const r = { status: 'skipped' as const, rowsRead: 0, rowsWritten: 0, rejects: 0, message: `already loaded (run ${prior.id}); --reload loads it again` };
+    await onMain(() => recordRun(runId, meta, started, r));
+    finish(i, meta, t0, { ...r, runId });
+  };
+  /** File i's run, unless its content was loaded before (then it is recorded as skipped). */
+  const claim = async (i: number): Promise<Claimed | undefined> => {
     const started = new Date();
     const t0 = performance.now();
     const meta = await fileMeta(files[i]);
     meta.variant = opts.source.variant?.(meta.path, opts.at, opts.settings.storage);
-    const runId = firstRunId + i;
-    const skip = async (prior: LoadedRun) => {
-      meta.sha256 = prior.sha256;
-      const r = { status: 'skipped' as const, rowsRead: 0, rowsWritten: 0, rejects: 0, message: `already loaded (run ${prior.id}); --reload loads it again` };
-      await onMain(() => recordRun(runId, meta, started, r));
-      finish(i, meta, t0, { ...r, runId });
-    };
+    const c: Claimed = { index: i, runId: firstRunId + i, meta, started, t0, hashing: Promise.resolve() };
     // A loaded run of the same content: the same path, size and modification time is the same
     // content (as make and rsync assume), so reloading a large tree reads no file again;
     // otherwise the content hash decides.
     const byStat = opts.reload ? undefined : loaded!.byStat.get(statKey(meta.file, meta.size, meta.mtimeMs, meta.variant));
-    if (byStat) return skip(byStat);
+    if (byStat) return void (await skip(c, byStat));
     // A large file is hashed while it is staged (the hash of 1.5 GB costs a second); a small one
     // first, so that a loaded file under a new name or modification time is not staged for nothing.
-    const hashing = sha256(meta.path).then((h) => (meta.sha256 = h));
-    hashing.catch(() => undefined); // an unreadable file: staging says why
-    if (meta.size < (opts.hashWhileStagingBytes ?? HASH_WHILE_STAGING_BYTES)) {
-      await hashing.catch(() => undefined);
+    c.hashing = sha256(meta.path).then((h) => (meta.sha256 = h));
+    c.hashing.catch(() => undefined); // an unreadable file: staging says why
+    if (meta.size < hashFirstBelow) {
+      await c.hashing.catch(() => undefined);
       const prior = opts.reload || meta.sha256 === undefined ? undefined : loaded!.bySha.get(shaKey(meta.sha256, meta.variant));
-      if (prior) return skip(prior);
+      if (prior) return void (await skip(c, prior));
     }
+    return c;
+  };
+  const stageContext = (conn: DuckDBConnection) => ({
+    conn, cluster: opts.cluster, timezone: opts.timezone, at: opts.at, zones: opts.zones, storage: opts.settings.storage, warnOnce,
+  });
+  /** Stage one file on its own. */
+  const stageOne = async (conn: DuckDBConnection, c: Claimed) => {
+    const { index: i, runId, meta, started, t0 } = c;
     let staged: StagedFile;
     try {
-      const sel = await opts.source.stage({ conn, file: meta.path, size: meta.size, cluster: opts.cluster, timezone: opts.timezone, at: opts.at, zones: opts.zones, storage: opts.settings.storage, warnOnce });
+      const sel = await opts.source.stage({ ...stageContext(conn), file: meta.path, size: meta.size });
       const rowsTable = `stg.rows_${runId}`;
       await conn.run(
         `create table ${rowsTable} as select *, cast($run as bigint) as ingest_run_id from (${complete(sel.rows.sql)})`,
@@ -349,16 +402,58 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       finish(i, meta, t0, { status: 'failed', runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message });
       return;
     }
-    await hashing.catch(() => undefined);
+    await c.hashing.catch(() => undefined);
     const prior = opts.reload || meta.sha256 === undefined ? undefined : loaded!.bySha.get(shaKey(meta.sha256, meta.variant));
     if (prior) {
       await conn.run(`drop table if exists stg.rows_${runId}; drop table if exists stg.rej_${runId}`);
-      return skip(prior);
+      return skip(c, prior);
     }
-    await finishing?.check?.(conn, `stg.rows_${runId}`, meta.file, format, warnOnce);
+    await queue(conn, staged);
+  };
+  /** A staged file waits for the merger; a batch large enough is merged. */
+  const queue = async (conn: DuckDBConnection, staged: StagedFile) => {
+    await finishing?.check?.(conn, `stg.rows_${staged.runId}`, staged.meta.file, format, warnOnce);
     pending.push(staged);
     pendingRows += staged.rows;
     if (pendingRows >= batchRows || pending.length >= BATCH_FILES) await onMain(flush);
+  };
+  /**
+   * Stage a group of files in one statement (Source.stageMany: one plan for them all), then split
+   * its rows and rejects into each file's staging tables, as stageOne makes them. If the group
+   * fails, its files are staged one by one, so that only a bad file fails, with its own message.
+   */
+  const stageGroup = async (group: Claimed[]) => {
+    const staged = group.length > 1 ? await withConn(async (conn) => {
+      const together = await stageTogether(conn, group).catch(async () => {
+        await conn.run(group.map((c) => `drop table if exists stg.rows_${c.runId}; drop table if exists stg.rej_${c.runId};`).join(' '));
+        return undefined;
+      });
+      for (const s of together ?? []) await queue(conn, s);
+      return together;
+    }) : undefined;
+    if (!staged) for (const c of group) await withConn((conn) => stageOne(conn, c));
+  };
+  const stageTogether = async (conn: DuckDBConnection, group: Claimed[]): Promise<StagedFile[]> => {
+    const sel = await opts.source.stageMany!(stageContext(conn), group.map((c) => ({ file: c.meta.path, size: c.meta.size })));
+    const runs = listValue(group.map((c) => c.runId));
+    await conn.run(
+      `create temp table grp_rows as select *, cast($runs[_input + 1] as bigint) as ingest_run_id from (${complete(sel.rows.sql)})`,
+      { ...sel.rows.params, ...finishing?.params, runs },
+    );
+    await conn.run(
+      `create temp table grp_rej as select _input, cast($runs[_input + 1] as bigint) as ingest_run_id, $files[_input + 1] as file, line, reason, raw from (${sel.rejects.sql})`,
+      { ...sel.rejects.params, runs, files: listValue(group.map((c) => c.meta.file)) },
+    );
+    const perFile = async (table: string) =>
+      new Map((await conn.runAndReadAll(`select _input, count(*) from ${table} group by 1`)).getRows().map(([k, n]) => [Number(k), Number(n)]));
+    const [rows, rejects] = [await perFile('grp_rows'), await perFile('grp_rej')];
+    for (const [k, c] of group.entries()) {
+      await conn.run(
+        `create table stg.rows_${c.runId} as select * exclude (_input) from grp_rows where _input = ${k};
+         create table stg.rej_${c.runId} as select * exclude (_input) from grp_rej where _input = ${k}`,
+      );
+    }
+    return group.map((c, k) => ({ index: c.index, runId: c.runId, meta: c.meta, started: c.started, t0: c.t0, rows: rows.get(k) ?? 0, read: rows.get(k) ?? 0, rejects: rejects.get(k) ?? 0 }));
   };
 
   const workers = Math.max(1, Math.min(opts.concurrency ?? 2, files.length));

@@ -12,6 +12,11 @@
  * table the way the target says (jobs: the newer record of a job wins; capacity snapshots: a
  * later load of the same moment wins; incidents: a file's new version replaces its old one).
  * A module throws FileFormatError when the file as a whole is not of its format.
+ *
+ * A module whose SELECT costs more to plan than to run on a small file (Spark event logs) can
+ * also stage many files in one statement (`stageMany`): the same two SELECTs over them all, each
+ * row and reject tagged with `_input`, the index of its file in the group. The pipeline splits
+ * them per file; if the group fails, it stages its files one by one with `stage`.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { StorageSettings } from '../settings.js';
@@ -58,6 +63,19 @@ export interface Staged {
   read?: number;
 }
 
+/** What stageMany is given: the StageContext of a group of files (each with its size). */
+export type GroupContext = Omit<StageContext, 'file' | 'size'>;
+export interface GroupFile {
+  file: string;
+  size: number;
+}
+
+/** Staged's SELECTs for a group of files, with an `_input` column (the file's index in the group); each file is read as many records as it gives rows. */
+export interface StagedGroup {
+  rows: Select;
+  rejects: Select;
+}
+
 export interface Source {
   readonly format: string;
   /** The warehouse table its rows go to, and how a loaded row replaces stored ones. */
@@ -70,6 +88,8 @@ export interface Source {
    */
   variant?(file: string, at: string | undefined, storage: StorageSettings): string | undefined;
   stage(ctx: StageContext): Promise<Staged>;
+  /** Stage many files in one statement (optional; see the head of this file). */
+  stageMany?(ctx: GroupContext, files: GroupFile[]): Promise<StagedGroup>;
 }
 
 /** @deprecated the name from when every format loaded jobs; use Source. */

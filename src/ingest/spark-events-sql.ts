@@ -1,9 +1,12 @@
 /**
- * The SELECT that maps one Spark event log's events (`stg_spark_ev`: line, text, f, event, short —
- * made by spark-events.ts) into its one `app_details` row. Each line is parsed once: `f` holds
- * every field any figure reads (SPARK_EVENT_PATHS, one JSON path each, extracted as text in one
- * json_extract_string call), so the figures below are list lookups, not JSON parses. Parameters: $cluster, $in_progress
- * (the file is named `….inprogress`), $known (the known event types, a JSON list of names).
+ * The SELECT that maps Spark event logs' events (`stg_spark_ev`: _input, line, text, f, event,
+ * short — made by spark-events.ts) into one `app_details` row per log (`_input`, the log's place
+ * in the group staged together: one statement, so one plan, for many logs). Each line is parsed
+ * once: `f` holds every field any figure reads (SPARK_EVENT_PATHS, one JSON path each, extracted
+ * as text in one json_extract_string call), so the figures below are list lookups, not JSON
+ * parses; `text` is kept only where a figure still reads it (SPARK_TEXT_READ). Parameters: $cluster,
+ * $in_progress (per log: it is named `….inprogress`; a list, by _input), $known (the known event
+ * types, a JSON list of names).
  * spark-events.ts says which event and field each figure comes from, and the outcome rule.
  */
 
@@ -108,54 +111,55 @@ export const memoryMb = (x: string) => `try_cast(regexp_extract(${x}, ${MEMORY_R
         when 'k' then 1.0 / 1024 when 'kb' then 1.0 / 1024 when 'm' then 1 when 'mb' then 1
         when 'g' then 1024 when 'gb' then 1024 when 't' then 1048576 when 'tb' then 1048576 end`;
 
-/** The one-row CTEs the final SELECT reads. */
-const ONE_ROW_CTES = ['app', 'app_end', 'env', 'log_start', 'execs', 'jobs', 'stage_sum', 'task_sum', 'unknown', 'all_events', 'exec_memory'];
+/** The CTEs of one row per log the final SELECT joins to `app` (a log with none of a CTE's events has no row there: its counts are 0). */
+const PER_LOG_CTES = ['app_end', 'env', 'log_start', 'execs', 'jobs', 'stage_sum', 'task_sum', 'unknown', 'all_events', 'exec_memory'];
 
 export const SPARK_APP_SQL = `
 with app as (
-  select line, ${s('App ID')} as app_id, ${s('App Attempt ID')} as attempt_id, ${s('App Name')} as name, ${s('User')} as "user",
+  select _input, line, ${s('App ID')} as app_id, ${s('App Attempt ID')} as attempt_id, ${s('App Name')} as name, ${s('User')} as "user",
          ${n('Timestamp')} as start_ms
-  from stg_spark_ev where short = 'SparkListenerApplicationStart' order by line limit 1
+  from stg_spark_ev where short = 'SparkListenerApplicationStart' qualify row_number() over (partition by _input order by line) = 1
 ), app_end as (
-  select max(${n('Timestamp')}) as end_ms, arg_max(try_cast(${s('ExitCode')} as bigint), line) as exit_code, count(*) as n
-  from stg_spark_ev where short = 'SparkListenerApplicationEnd'
+  select _input, max(${n('Timestamp')}) as end_ms, arg_max(try_cast(${s('ExitCode')} as bigint), line) as exit_code, count(*) as n
+  from stg_spark_ev where short = 'SparkListenerApplicationEnd' group by _input
 ), env as (
-  select arg_max(${s('Spark Properties', 'spark.yarn.queue')}, line) filter (${s('Spark Properties', 'spark.yarn.queue')} is not null) as queue,
+  select _input, arg_max(${s('Spark Properties', 'spark.yarn.queue')}, line) filter (${s('Spark Properties', 'spark.yarn.queue')} is not null) as queue,
          arg_max(${s('Spark Properties', 'spark.executor.memory')}, line) filter (${s('Spark Properties', 'spark.executor.memory')} is not null) as executor_memory,
          arg_max(${s('Spark Properties', 'spark.master')}, line) filter (${s('Spark Properties', 'spark.master')} is not null) as master,
          ${MEMORY_PROPS.map(([col, key]) => `arg_max(${s('Spark Properties', key)}, line) filter (${s('Spark Properties', key)} is not null) as ${col}`).join(',\n         ')},
          count(*) as n
-  from stg_spark_ev where short = 'SparkListenerEnvironmentUpdate'
+  from stg_spark_ev where short = 'SparkListenerEnvironmentUpdate' group by _input
 ), log_start as (
-  select min(${s('Spark Version')}) as spark_version from stg_spark_ev where short = 'SparkListenerLogStart'
+  select _input, min(${s('Spark Version')}) as spark_version from stg_spark_ev where short = 'SparkListenerLogStart' group by _input
 ), execs as (
-  select count(distinct ${s('Executor ID')}) filter (short = 'SparkListenerExecutorAdded') as added,
+  select _input, count(distinct ${s('Executor ID')}) filter (short = 'SparkListenerExecutorAdded') as added,
          count(distinct ${s('Executor ID')}) filter (short = 'SparkListenerExecutorRemoved') as removed,
          avg(${n('Executor Info', 'Total Cores')}) filter (short = 'SparkListenerExecutorAdded') as cores
-  from stg_spark_ev where short in ('SparkListenerExecutorAdded', 'SparkListenerExecutorRemoved')
+  from stg_spark_ev where short in ('SparkListenerExecutorAdded', 'SparkListenerExecutorRemoved') group by _input
 ), jobs as (
-  select count(*) filter (short = 'SparkListenerJobStart') as started,
+  select _input, count(*) filter (short = 'SparkListenerJobStart') as started,
          count(*) filter (short = 'SparkListenerJobEnd' and ${s('Job Result', 'Result')} = 'JobFailed') as failed,
          arg_max(${s('Job Result', 'Result')}, line) filter (short = 'SparkListenerJobEnd') as last_result,
          ${firstThree(firstLine(s('Job Result', 'Exception', 'Message')), `short = 'SparkListenerJobEnd' and ${s('Job Result', 'Result')} = 'JobFailed'`)} as reasons
-  from stg_spark_ev where short in ('SparkListenerJobStart', 'SparkListenerJobEnd')
+  from stg_spark_ev where short in ('SparkListenerJobStart', 'SparkListenerJobEnd') group by _input
 ), task_raw as (
   -- Before Spark 3.0 the peak execution memory is only an accumulable: parsed from the text where the metric is missing.
-  select line, f,
+  select _input, line, f,
          case when ${tf('peak')} is null then
            list_filter(from_json(json_extract(text, '$."Task Info"."Accumulables"'), '[{"Name":"VARCHAR","Update":"VARCHAR"}]'),
                        a -> a.Name in ('internal.metrics.peakExecutionMemory', 'peakExecutionMemory'))[1].Update end as peak_accumulable
   from stg_spark_ev where short = 'SparkListenerTaskEnd'
 ), exec_memory as (
   -- the largest executor peaks (not the driver's): stage executor metrics and each task end's
-  select max(heap) as heap, max(offheap) as offheap, max(rss) as rss from (
-    select ${executorMemory((m) => n('Executor Metrics', m))}
+  select _input, max(heap) as heap, max(offheap) as offheap, max(rss) as rss from (
+    select _input, ${executorMemory((m) => n('Executor Metrics', m))}
     from stg_spark_ev where short = 'SparkListenerStageExecutorMetrics' and ${s('Executor ID')} is distinct from 'driver'
     union all
-    select ${executorMemory((m) => tn(m))}
+    select _input, ${executorMemory((m) => tn(m))}
     from task_raw where ${tf('executor_id')} is distinct from 'driver')
+  group by _input
 ), tasks as (
-  select line, try_cast(${tf('stage_id')} as bigint) as stage_id, coalesce(try_cast(${tf('attempt')} as bigint), 0) as attempt,
+  select _input, line, try_cast(${tf('stage_id')} as bigint) as stage_id, coalesce(try_cast(${tf('attempt')} as bigint), 0) as attempt,
          ${tf('reason')} as reason,
          case when ${tf('reason')} = 'Success' then 'done' when ${tf('reason')} in ('TaskKilled', 'TaskCommitDenied') then 'killed' else 'failed' end as ended,
          case when ${tf('reason')} not in ('Success', 'TaskKilled', 'TaskCommitDenied') then ${firstLine(`coalesce(${tf('exc_class')} || ': ' || ${tf('exc_desc')}, ${tf('exc_message')}, ${tf('loss_reason')}, ${tf('reason')})`)} end as failure,
@@ -168,25 +172,25 @@ with app as (
          coalesce(${tn('peak')}, try_cast(peak_accumulable as double)) as peak
   from task_raw
 ), stage_events as (
-  select line, short = 'SparkListenerStageCompleted' as completed,
+  select _input, line, short = 'SparkListenerStageCompleted' as completed,
          try_cast(${s('Stage Info', 'Stage ID')} as bigint) as stage_id, coalesce(try_cast(${s('Stage Info', 'Stage Attempt ID')} as bigint), 0) as attempt,
          ${s('Stage Info', 'Stage Name')} as name, ${n('Stage Info', 'Submission Time')} as submitted_ms, ${n('Stage Info', 'Completion Time')} as completed_ms,
          ${s('Stage Info', 'Failure Reason')} as failure
   from stg_spark_ev where short in ('SparkListenerStageSubmitted', 'SparkListenerStageCompleted')
 ), stage_attempts as (
-  select stage_id, attempt, min(line) as line, arg_max(name, line) as name, bool_or(completed) as completed,
+  select _input, stage_id, attempt, min(line) as line, arg_max(name, line) as name, bool_or(completed) as completed,
          max(submitted_ms) as submitted_ms, max(completed_ms) as completed_ms,
          arg_max(${firstLine('failure')}, line) filter (completed) as failure
-  from stage_events group by stage_id, attempt
+  from stage_events group by _input, stage_id, attempt
 ), stage_tasks as (
-  select stage_id, attempt, count(*) as tasks, count(*) filter (ended = 'failed') as failed_tasks, sum(run_ms) filter (counted) / 1000 as run_s,
+  select _input, stage_id, attempt, count(*) as tasks, count(*) filter (ended = 'failed') as failed_tasks, sum(run_ms) filter (counted) / 1000 as run_s,
          min(run_ms) filter (counted) / 1000 as t_min, median(run_ms) filter (counted) / 1000 as t_median, max(run_ms) filter (counted) / 1000 as t_max,
          sum(gc_ms) filter (counted) / 1000 as gc_s, sum(shuffle_read) filter (counted) as shuffle_read, sum(shuffle_write) filter (counted) as shuffle_write,
          sum(spill_memory) filter (counted) as spill_memory, sum(spill_disk) filter (counted) as spill_disk,
          sum(input_bytes) filter (counted) as input_bytes, sum(output_bytes) filter (counted) as output_bytes
-  from tasks group by stage_id, attempt
+  from tasks group by _input, stage_id, attempt
 ), stages as (
-  select a.stage_id, a.attempt, a.line, a.failure,
+  select a._input, a.stage_id, a.attempt, a.line, a.failure,
          case when a.failure is not null then 'FAILED' when a.completed then 'COMPLETE' else 'ACTIVE' end as status,
          struct_pack(stage_id := a.stage_id, attempt := a.attempt, name := a.name,
                      status := case when a.failure is not null then 'FAILED' when a.completed then 'COMPLETE' else 'ACTIVE' end,
@@ -196,26 +200,27 @@ with app as (
                      shuffle_write_bytes := t.shuffle_write::bigint, spill_memory_bytes := t.spill_memory::bigint,
                      spill_disk_bytes := t.spill_disk::bigint, input_bytes := t.input_bytes::bigint, output_bytes := t.output_bytes::bigint,
                      failure_reason := a.failure) as entry
-  from stage_attempts a left join stage_tasks t using (stage_id, attempt)
+  from stage_attempts a left join stage_tasks t using (_input, stage_id, attempt)
 ), stage_sum as (
-  select count(*) as n, count(*) filter (status = 'FAILED') as failed,
+  select _input, count(*) as n, count(*) filter (status = 'FAILED') as failed,
          ${firstThree('failure', 'failure is not null')} as reasons,
          to_json(list(entry order by stage_id, attempt)) as list
-  from stages
+  from stages group by _input
 ), task_sum as (
-  select count(*) as n, count(*) filter (ended = 'failed') as failed, count(*) filter (ended = 'killed') as killed,
+  select _input, count(*) as n, count(*) filter (ended = 'failed') as failed, count(*) filter (ended = 'killed') as killed,
          ${firstThree('failure', 'failure is not null')} as reasons,
          sum(run_ms) filter (counted) / 1000 as run_s, sum(cpu_ns) filter (counted) / 1e9 as cpu_s, sum(gc_ms) filter (counted) / 1000 as gc_s,
          sum(input_bytes) filter (counted) as input_bytes, sum(output_bytes) filter (counted) as output_bytes,
          sum(shuffle_read) filter (counted) as shuffle_read, sum(shuffle_write) filter (counted) as shuffle_write,
          sum(spill_memory) filter (counted) as spill_memory, sum(spill_disk) filter (counted) as spill_disk,
          max(peak) filter (counted) as peak, max(run_ms) filter (counted) / 1000 as t_max, median(run_ms) filter (counted) / 1000 as t_median
-  from tasks
+  from tasks group by _input
 ), unknown as (
-  select json_group_object(event, n) as counts from (
-    select event, count(*) as n from stg_spark_ev where short not in (select unnest($known::varchar[])) group by event)
+  select _input, json_group_object(event, n) as counts from (
+    select _input, event, count(*) as n from stg_spark_ev where short not in (select unnest($known::varchar[])) group by _input, event)
+  group by _input
 ), all_events as (
-  select count(*) as n from stg_spark_ev
+  select _input, count(*) as n from stg_spark_ev group by _input
 )
 select
   $cluster as cluster,
@@ -229,13 +234,13 @@ select
   env.queue,
   make_timestamp(cast(app.start_ms * 1000 as bigint)) as start_time,
   make_timestamp(cast(app_end.end_ms * 1000 as bigint)) as end_time,
-  case when app_end.n = 0 then case when $in_progress then 'RUNNING' else 'UNKNOWN' end
+  case when app_end.n is null then case when $in_progress[app._input + 1] then 'RUNNING' else 'UNKNOWN' end
        when app_end.exit_code is not null then case when app_end.exit_code = 0 then 'SUCCEEDED' else 'FAILED' end
        when jobs.last_result = 'JobFailed' then 'FAILED'
        else 'SUCCEEDED' end as outcome,
   coalesce(jobs.reasons, stage_sum.reasons, task_sum.reasons) as failure_reason,
-  execs.added as executors,
-  execs.removed as executors_removed,
+  coalesce(execs.added, 0) as executors,
+  coalesce(execs.removed, 0) as executors_removed,
   execs.cores as executor_cores,
   ${memoryMb('env.executor_memory')} as executor_memory_mb,
   case when execs.added > 0 and env.n > 0 then ${executorRequestSql('env', 'app.app_id').overhead} end as executor_memory_overhead_mb,
@@ -245,13 +250,13 @@ select
   exec_memory.rss::bigint as executor_peak_rss_bytes,
   null::double as map_memory_mb,
   null::double as reduce_memory_mb,
-  jobs.started as jobs,
-  jobs.failed as failed_jobs,
-  stage_sum.n as stages,
-  stage_sum.failed as failed_stages,
-  task_sum.n as tasks,
-  task_sum.failed as failed_tasks,
-  task_sum.killed as killed_tasks,
+  coalesce(jobs.started, 0) as jobs,
+  coalesce(jobs.failed, 0) as failed_jobs,
+  coalesce(stage_sum.n, 0) as stages,
+  coalesce(stage_sum.failed, 0) as failed_stages,
+  coalesce(task_sum.n, 0) as tasks,
+  coalesce(task_sum.failed, 0) as failed_tasks,
+  coalesce(task_sum.killed, 0) as killed_tasks,
   null::bigint as maps, null::bigint as failed_maps, null::bigint as killed_maps,
   null::bigint as reduces, null::bigint as failed_reduces, null::bigint as killed_reduces,
   task_sum.run_s as task_time_s,
@@ -273,9 +278,12 @@ select
   null::json as counters,
   json_object('spark_version', log_start.spark_version, 'master', env.master, 'executor_memory', env.executor_memory,
               'events', all_events.n, 'unknown_events', unknown.counts) as extra,
-  app.line as _line
--- Each CTE above is one row: taken as a struct each (a cross join of eleven makes DuckDB's join planner slow).
-from (select ${ONE_ROW_CTES.map((c) => `(select ${c} from ${c}) as ${c}`).join(', ')})`;
+  app.line as _line,
+  app._input
+from app ${PER_LOG_CTES.map((c) => `left join ${c} using (_input)`).join(' ')}`;
+
+/** Where a figure reads an event's text, not just `f` (stg_spark_ev keeps the text of those events only): a TaskEnd without the Peak Execution Memory metric. */
+export const SPARK_TEXT_READ = `short = 'SparkListenerTaskEnd' and ${tf('peak')} is null`;
 
 /** Every JSON path the figures read, as a DuckDB list literal for the one extraction per event (complete once SPARK_APP_SQL is built). */
 export const SPARK_EVENT_PATHS = `[${EVENT_PATHS.join(', ')}]`;

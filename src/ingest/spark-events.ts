@@ -10,6 +10,11 @@
  * one file would; its `appstatus_….inprogress` file is what `.inprogress` is to a single file.
  * A part loaded on its own is refused, naming the directory to load.
  *
+ * Many logs are staged in one statement (the pipeline's groups): their files are read in one
+ * read_csv of a list, each line tagged with its log (`_input`) and numbered along that log, and
+ * SPARK_APP_SQL gives one row per log, so DuckDB plans the long statement once per group, not
+ * once per log.
+ *
  * DuckDB reads the lines (no field splitting), checks each is JSON and parses it; a line that
  * is not JSON, or has no "Event", is a reject with its number (a log cut off mid-write ends in
  * one). Events of a type this module does not know are kept — counted in `extra.unknown_events`
@@ -50,10 +55,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { FileFormatError, noRows, type Source, type StageContext, type Staged } from './source.js';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import { FileFormatError, type GroupContext, type Select, type Source, type StageContext, type Staged, type StagedGroup } from './source.js';
 import { APP_DETAILS } from './targets.js';
 import { textLines } from './text-lines.js';
-import { SPARK_APP_SQL, SPARK_EVENT_PATHS } from './spark-events-sql.js';
+import { SPARK_APP_SQL, SPARK_EVENT_PATHS, SPARK_TEXT_READ } from './spark-events-sql.js';
 import { isRollingLogPart, partCodecName, rollingLog } from './spark-rolling.js';
 
 /** Event types Spark (core, SQL, streaming, thrift server) writes, by their name after the last dot. */
@@ -109,30 +115,120 @@ function refuseRollingPart(file: string): void {
   );
 }
 
-/**
- * The log's lines into `stg_spark_lines` (line, text) and whether its application says it is still
- * running; a rolling log's parts one after another, numbered on, with the lines each part holds
- * in `stg_spark_parts` (for the rejects' reasons).
- */
-async function readLines(conn: StageContext['conn'], file: string, isDir: boolean): Promise<{ inProgress: boolean; rolled: boolean }> {
-  if (!isDir) {
-    const compression = codecOf(file);
-    const read = textLines(file, { compression, maxLineBytes: maxLineOf(file, compression) });
-    await conn.run(`create temp table stg_spark_lines as ${read.sql}`, read.params);
-    return { inProgress: /\.inprogress$/i.test(file), rolled: false };
+/** A log's event files (one, or a rolling log's parts in order) and whether its application says it is still running. */
+interface LogFiles {
+  parts: { file: string; name: string; codec: ReturnType<typeof codecOf> }[];
+  inProgress: boolean;
+  rolled: boolean;
+}
+
+async function logFiles(file: string): Promise<LogFiles> {
+  refuseRollingPart(file);
+  if (!(await fs.promises.stat(file)).isDirectory()) {
+    return { parts: [{ file, name: path.basename(file), codec: codecOf(file) }], inProgress: /\.inprogress$/i.test(file), rolled: false };
   }
   const log = rollingLog(file);
-  const codecs = log.parts.map((p) => codecOf(partCodecName(p)));
-  await conn.run(`create temp table stg_spark_lines (line bigint, text varchar); create temp table stg_spark_parts (name varchar, first bigint, last bigint)`);
-  let offset = 0;
-  for (const [i, part] of log.parts.entries()) {
-    const read = textLines(part.file, { compression: codecs[i], maxLineBytes: maxLineOf(part.file, codecs[i]) });
-    await conn.run(`insert into stg_spark_lines select line + $offset, text from (${read.sql})`, { ...read.params, offset });
-    const n = Number((await conn.runAndReadAll(`select count(*) from stg_spark_lines`)).getRows()[0][0]);
-    await conn.run(`insert into stg_spark_parts values ($name, $first, $last)`, { name: part.name, first: offset + 1, last: n });
-    offset = n;
+  return { parts: log.parts.map((p) => ({ file: p.file, name: p.name, codec: codecOf(partCodecName(p)) })), inProgress: log.inProgress, rolled: true };
+}
+
+/**
+ * The logs' lines, parsed: `stg_spark_all` (_input: the log's place in `logs`, line, f, event,
+ * short, text where still read) holds every line that is not blank, and `stg_spark_ev` the events
+ * among them. The files are read in one go per codec (one read_csv of a list); a log's lines are
+ * numbered along its stream (a rolling log's parts one after another), and `stg_spark_parts` says
+ * which lines each file holds (for the rejects' reasons).
+ */
+async function readLogs(conn: StageContext['conn'], logs: LogFiles[]): Promise<void> {
+  const files = logs.flatMap((log, input) => log.parts.map((part) => ({ ...part, input, rolled: log.rolled })));
+  await conn.run(`create temp table stg_spark_raw (filename varchar, rn bigint, text varchar)`);
+  for (const codec of new Set(files.map((f) => f.codec))) {
+    const list = files.filter((f) => f.codec === codec).map((f) => f.file);
+    const read = textLines(list, { compression: codec, maxLineBytes: Math.max(...list.map((f) => maxLineOf(f, codec))) });
+    await conn.run(`insert into stg_spark_raw select filename, line, text from (${read.sql})`, read.params);
   }
-  return { inProgress: log.inProgress, rolled: true };
+  // Each file's first line (as read) and lines: its lines' numbers in its log are `rn + delta`, first to last.
+  const read = new Map(
+    (await conn.runAndReadAll(`select filename, min(rn), count(*) from stg_spark_raw group by filename`)).getRows().map(([f, first, n]) => [String(f), [Number(first), Number(n)]]),
+  );
+  const parts = { input: [] as number[], filename: [] as string[], name: [] as string[], rolled: [] as boolean[], delta: [] as number[], first: [] as number[], last: [] as number[] };
+  let offset = 0;
+  files.forEach((f, i) => {
+    if (i === 0 || files[i - 1].input !== f.input) offset = 0;
+    const [first, n] = read.get(f.file) ?? [0, 0];
+    for (const [k, v] of Object.entries({ input: f.input, filename: f.file, name: f.name, rolled: f.rolled, delta: offset - first + 1, first: offset + 1, last: offset + n })) {
+      (parts[k as keyof typeof parts] as unknown[]).push(v);
+    }
+    offset += n;
+  });
+  await conn.run(
+    `create temp table stg_spark_parts as
+     select unnest($input::bigint[]) as _input, unnest($filename::varchar[]) as filename, unnest($name::varchar[]) as name, unnest($rolled::boolean[]) as rolled,
+            unnest($delta::bigint[]) as delta, unnest($first::bigint[]) as first, unnest($last::bigint[]) as last`,
+    Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, listValue(v as DuckDBValue[])])),
+  );
+  // One JSON parse a line: every field the figures read, extracted at once (a line that is not JSON gives null).
+  await conn.run(
+    `create temp table stg_spark_all as
+     select _input, line, f, event, short, case when event is null or (${SPARK_TEXT_READ}) then text end as text
+     from (select _input, line, text, f, f[1] as event, regexp_extract(f[1], '[^.]*$') as short
+           from (select p._input, r.rn + p.delta as line, r.text, try(json_extract_string(r.text, ${SPARK_EVENT_PATHS})) as f
+                 from stg_spark_raw r join stg_spark_parts p using (filename) where trim(r.text) <> ''));
+     drop table stg_spark_raw;
+     create temp view stg_spark_ev as select * from stg_spark_all where event is not null`,
+  );
+}
+
+/** The known event types, as the SQL's $known (a JSON list). */
+const KNOWN_JSON = `[${KNOWN_EVENTS.map((e) => `"${e}"`).join(',')}]`;
+
+/**
+ * Stage event logs (files or rolling logs' directories) together: one row per log with its place
+ * in `files` as `_input`, and the rejected lines likewise. A log that is not one whole application's
+ * (no event, no application start) fails the lot, naming it.
+ */
+async function stageLogs(ctx: GroupContext, files: string[]): Promise<StagedGroup> {
+  const { conn } = ctx;
+  const logs: LogFiles[] = [];
+  for (const file of files) logs.push(await logFiles(file));
+  await readLogs(conn, logs);
+  // A log with no line but blank ones has no row.
+  const counts = (
+    await conn.runAndReadAll(
+      `select _input, count(*) filter (event is not null), count(*) filter (short = 'SparkListenerApplicationStart') from stg_spark_all group by _input order by _input`,
+    )
+  ).getRows().map((r) => r.map(Number));
+  for (const [input, events, starts] of counts) {
+    if (!events) throw new FileFormatError(`no line is a SparkListener event (a JSON object with an "Event" field). Check it is a Spark event log, or pass the right --format.`);
+    if (!starts) {
+      throw new FileFormatError(`it has no SparkListenerApplicationStart event, so the application it belongs to is not known (${events} events read). Check the log begins at its first part.`);
+    }
+    if (starts > 1) ctx.warnOnce('spark-events:two-starts', `${path.basename(files[input])}: more than one SparkListenerApplicationStart; the first names the application.`);
+  }
+  const unknown = (
+    await conn.runAndReadAll(
+      `select _input, event, count(*) from stg_spark_ev where short not in (select unnest($known::varchar[])) group by _input, event order by _input, event`,
+      { known: KNOWN_JSON },
+    )
+  ).getRows();
+  for (const [input, event, n] of unknown) {
+    ctx.warnOnce(
+      `spark-events:unknown:${event}`,
+      `Spark event type ${String(event)} is not one gazette knows (${Number(n)} in ${path.basename(files[Number(input)])}): kept, counted in extra.unknown_events.`,
+    );
+  }
+  return {
+    rejects: {
+      sql: `select l._input, l.line,
+                case when not json_valid(l.text) then 'not JSON (a SparkListener event is one JSON object a line; a log cut off mid-write ends in part of one)'
+                     when json_type(l.text) <> 'OBJECT' then 'not a JSON object'
+                     else 'no "Event" field naming the SparkListener event' end
+                || case when p.rolled then ' (' || p.name || ', line ' || (l.line - p.first + 1) || ')' else '' end as reason,
+                left(l.text, 2000) as raw
+              from stg_spark_all l join stg_spark_parts p on p._input = l._input and l.line between p.first and p.last
+              where l.event is null`,
+    },
+    rows: { sql: SPARK_APP_SQL, params: { cluster: ctx.cluster, in_progress: listValue(logs.map((l) => l.inProgress)), known: KNOWN_JSON } },
+  };
 }
 
 export const sparkEvents: Source = {
@@ -141,57 +237,9 @@ export const sparkEvents: Source = {
   // Event logs are named for their app id, with no extension: every file of a directory is taken.
   extensions: [],
   async stage(ctx: StageContext): Promise<Staged> {
-    const { conn } = ctx;
-    refuseRollingPart(ctx.file);
-    const { inProgress, rolled } = await readLines(conn, ctx.file, (await fs.promises.stat(ctx.file)).isDirectory());
-    // One JSON parse a line: every field the figures read, extracted at once (a line that is not JSON gives null).
-    await conn.run(
-      `create temp table stg_spark_ev as
-       select line, text, f, f[1] as event, regexp_extract(f[1], '[^.]*$') as short
-       from (select line, text, try(json_extract_string(text, ${SPARK_EVENT_PATHS})) as f from stg_spark_lines where trim(text) <> '')
-       where f[1] is not null`,
-    );
-    const [[events, starts]] = (
-      await conn.runAndReadAll(`select count(*), count(*) filter (short = 'SparkListenerApplicationStart') from stg_spark_ev`)
-    ).getRows().map((r) => r.map(Number));
-    const [[lines]] = (await conn.runAndReadAll(`select count(*) from stg_spark_lines where trim(text) <> ''`)).getRows().map((r) => r.map(Number));
-    if (!lines) return noRows(APP_DETAILS);
-    if (!events) {
-      throw new FileFormatError(`no line is a SparkListener event (a JSON object with an "Event" field). Check it is a Spark event log, or pass the right --format.`);
-    }
-    if (!starts) {
-      throw new FileFormatError(
-        `it has no SparkListenerApplicationStart event, so the application it belongs to is not known (${events} events read). Check the log begins at its first part.`,
-      );
-    }
-    if (starts > 1) ctx.warnOnce('spark-events:two-starts', `${path.basename(ctx.file)}: more than one SparkListenerApplicationStart; the first names the application.`);
-    const unknown = (
-      await conn.runAndReadAll(`select event, count(*) from stg_spark_ev where short not in (select unnest($known::varchar[])) group by event order by event`, {
-        known: `[${KNOWN_EVENTS.map((e) => `"${e}"`).join(',')}]`,
-      })
-    ).getRows();
-    for (const [event, n] of unknown) {
-      ctx.warnOnce(`spark-events:unknown:${event}`, `Spark event type ${String(event)} is not one gazette knows (${Number(n)} in ${path.basename(ctx.file)}): kept, counted in extra.unknown_events.`);
-    }
-    return {
-      rejects: {
-        sql: `select line,
-                case when not json_valid(text) then 'not JSON (a SparkListener event is one JSON object a line; a log cut off mid-write ends in part of one)'
-                     when json_type(text) <> 'OBJECT' then 'not a JSON object'
-                     else 'no "Event" field naming the SparkListener event' end${rolled ? ` || ' (' || p.name || ', line ' || (l.line - p.first + 1) || ')'` : ''} as reason,
-                left(text, 2000) as raw
-              from stg_spark_lines l${rolled ? ' join stg_spark_parts p on l.line between p.first and p.last' : ''}
-              where trim(text) <> '' and not exists (select 1 from stg_spark_ev e where e.line = l.line)`,
-      },
-      rows: {
-        sql: SPARK_APP_SQL,
-        params: {
-          cluster: ctx.cluster,
-          in_progress: inProgress,
-          known: `[${KNOWN_EVENTS.map((e) => `"${e}"`).join(',')}]`,
-        },
-      },
-      read: 1,
-    };
+    const one = await stageLogs(ctx, [ctx.file]);
+    const alone = (sel: Select) => ({ ...sel, sql: `select * exclude (_input) from (${sel.sql})` });
+    return { rows: alone(one.rows), rejects: alone(one.rejects) };
   },
+  stageMany: (ctx, files) => stageLogs(ctx, files.map((f) => f.file)),
 };

@@ -6,8 +6,12 @@
  * instead of a reader error.
  *
  * Use `sql` as a query (`create temp table t as ${sql}` or a subquery) with `params` among the
- * statement's parameters.
+ * statement's parameters. Given a list of files, it reads them in one go, one after another, with
+ * a `filename` column: `line` then numbers on across them (a file's own line is `line` less its
+ * first line's, plus 1).
  */
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
+
 export interface TextLinesOptions {
   /** DuckDB's compression name (`gzip`, `zstd`); default told from the file's name. */
   compression?: string;
@@ -15,9 +19,9 @@ export interface TextLinesOptions {
   maxLineBytes?: number;
 }
 
-export function textLines(file: string, opts: TextLinesOptions = {}): { sql: string; params: Record<string, string | number> } {
-  const params: Record<string, string | number> = { file, line_delim: '\x1f' };
-  let more = '';
+export function textLines(file: string | string[], opts: TextLinesOptions = {}): { sql: string; params: Record<string, DuckDBValue> } {
+  const params: Record<string, DuckDBValue> = { file: typeof file === 'string' ? file : listValue(file), line_delim: '\x1f' };
+  let more = typeof file === 'string' ? '' : ', filename = true';
   if (opts.compression) {
     more += ', compression = $line_compression';
     params.line_compression = opts.compression;
@@ -28,7 +32,7 @@ export function textLines(file: string, opts: TextLinesOptions = {}): { sql: str
     params.line_buffer = 2 * opts.maxLineBytes;
   }
   // The delimiter is a control character no text line holds.
-  const sql = `select row_number() over () as line, regexp_replace(column0, '\\r$', '') as text
+  const sql = `select row_number() over () as line, regexp_replace(column0, '\\r$', '') as text${typeof file === 'string' ? '' : ', filename'}
   from read_csv($file, columns = {'column0': 'VARCHAR'}, header = false, delim = $line_delim, quote = '', escape = '',
                 auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true${more})`;
   return { sql, params };

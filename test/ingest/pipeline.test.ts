@@ -169,7 +169,7 @@ describe('command line', () => {
     assert.equal((await runCli(['ingest', '--bogus'])).code, 2);
     const r = await runCli(['ingest', '--format', 'lsf', 'x']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /Allowed choices are yarn-apps, yarn-metrics, sacct, swf, canonical, incidents, jmx, hdfs-du, hdfs-count, fsimage, xdmod-storage, spark-events, spark-history, jhist, mr-history\./);
+    assert.match(r.stderr, /Allowed choices are yarn-apps, yarn-metrics, sacct, swf, canonical, incidents, business-series, jmx, hdfs-du, hdfs-count, fsimage, xdmod-storage, spark-events, spark-history, jhist, mr-history\./);
   });
 
   it('exits 2 naming a path that does not exist', async () => {
