@@ -34,6 +34,14 @@
 --   error_signature(diagnostics)
 --       the first line of a failure's text with what differs between runs masked: URLs, ids of
 --       applications, containers, jobs and tasks, UUIDs, paths, hex strings and numbers.
+--   mapreduce_task_asked_mb(maps, reduces, map_memory_mb, reduce_memory_mb)
+--   mapreduce_task_used_mb(maps, reduces, physical_memory_bytes)
+--       a MapReduce application's (app_details) container asked for a task, averaged over its maps
+--       and reduces (a size not set takes the other's), and the physical memory a task used
+--       (PHYSICAL_MEMORY_BYTES ÷ tasks); null without tasks.
+--   spark_executor_used_mb(peak_rss_bytes, peak_heap_bytes, peak_offheap_bytes)
+--       a Spark application's (app_details) largest executor peak: the process tree's resident
+--       memory where Spark measured it, else the JVM's heap + off-heap.
 create or replace temp macro run_end(s, e, el) as
   coalesce(e, s + to_microseconds(cast(coalesce(el, 0) * 1e6 as bigint)));
 
@@ -77,6 +85,13 @@ create or replace temp macro error_signature(d) as
       '\b[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\b', '<hex>', 'g'),
       '[0-9]+([.][0-9]+)?', '<n>', 'g'),
     '\s+', ' ', 'g')), 200), '');
+
+create or replace temp macro mapreduce_task_asked_mb(m, r, m_mb, r_mb) as
+  (coalesce(m, 0) * coalesce(m_mb, r_mb) + coalesce(r, 0) * coalesce(r_mb, m_mb)) / nullif(coalesce(m, 0) + coalesce(r, 0), 0);
+create or replace temp macro mapreduce_task_used_mb(m, r, physical_bytes) as
+  physical_bytes / 1048576 / nullif(coalesce(m, 0) + coalesce(r, 0), 0);
+create or replace temp macro spark_executor_used_mb(rss, heap, offheap) as
+  coalesce(rss, heap + coalesce(offheap, 0)) / 1048576;
 
 create or replace temp macro memory_over_request_by_key(apps, min_ratio, top) as table
 with by_key as (

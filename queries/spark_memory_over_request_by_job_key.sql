@@ -21,7 +21,7 @@ with apps as (
   select
     j.job_key, j.job_id, j."user", j.queue, j.account, j.start_time,
     d.executor_request_mb as asked_mb,
-    coalesce(d.executor_peak_rss_bytes, d.executor_peak_heap_bytes + coalesce(d.executor_peak_offheap_bytes, 0)) / 1048576 as used_mb,
+    spark_executor_used_mb(d.executor_peak_rss_bytes, d.executor_peak_heap_bytes, d.executor_peak_offheap_bytes) as used_mb,
     coalesce(d.task_time_s, 0) / coalesce(nullif(d.executor_cores, 0), 1) / 3600 as hours
   from jobs j
   join app_details d on d.cluster = j.cluster and d.job_id = j.job_id

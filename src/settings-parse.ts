@@ -5,12 +5,30 @@
  * "Settings" section.
  */
 import { UsageError } from './errors.js';
-import { NEWSLETTER_COLOUR_ROLES, type CapacityEntry, type ClusterSettings, type FigureThresholds, type JobKeyRule, type NewsletterSettings, type Prices, type Settings, type SmtpConfig, type StartTls, type StorageSettings, type Team } from './settings.js';
+import { HEURISTICS, NEWSLETTER_COLOUR_ROLES, SEVERITIES, type Bands, type CapacityEntry, type ClusterSettings, type FigureThresholds, type HeuristicSettings, type JobKeyRule, type NewsletterSettings, type Prices, type Settings, type SmtpConfig, type StartTls, type StorageSettings, type Team } from './settings.js';
 
 export const DEFAULT_SUPERUSERS = ['hdfs', 'yarn', 'mapred', 'root'];
 export const DEFAULT_STORAGE: StorageSettings = { rollupDepth: 3, smallFileBytes: 1 << 20 };
 /** The figure sets' thresholds when `figures:` does not set them. */
 export const DEFAULT_FIGURE_THRESHOLDS: FigureThresholds = { top: 10, minFailures: 3, overRequestRatio: 2, minRunSeconds: 60, retryWindowSeconds: 3 * 3600 };
+/** The per-job heuristics' thresholds when `feedback:` does not set them (README, "Per-job heuristics"). */
+export const DEFAULT_HEURISTICS: HeuristicSettings = {
+  minRunSeconds: 300,
+  minVcoreHours: 1,
+  burnWindowDays: 30,
+  superuserSeverity: 'severe',
+  bands: {
+    chronic_failure: [2, 3, 5, 10],
+    failure_burn_share: [0.001, 0.005, 0.02, 0.05],
+    memory_over_request: [2, 3, 4, 8],
+    time_limit_over_request: [3, 5, 10, 50],
+    queue_wait: [3600, 3 * 3600, 6 * 3600, 24 * 3600],
+    gc_share: [0.08, 0.1, 0.15, 0.2],
+    task_failure_rate: [0.05, 0.1, 0.2, 0.4],
+    task_skew: [2, 4, 8, 16],
+    spill: [2.01, 2.2, 2.5, 3],
+  },
+};
 export const STARTTLS_MODES: readonly StartTls[] = ['require', 'opportunistic', 'never'];
 
 export function checkTimeZone(tz: string, where: string): string {
@@ -25,12 +43,15 @@ export function checkTimeZone(tz: string, where: string): string {
 type Keys = (string | number)[];
 type Mapping = Record<string, unknown>;
 
-const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'prices', 'clusters', 'teams', 'storage', 'job_key', 'smtp', 'figures', 'newsletter'];
+const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'prices', 'clusters', 'teams', 'storage', 'job_key', 'smtp', 'figures', 'newsletter', 'feedback'];
 const NEWSLETTER = ['name', 'logo', 'colours'];
 /** A colour the newsletter's CSS and charts can take as it is: #rgb, #rrggbb or a CSS colour name. */
 const COLOUR = /^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{3,20})$/;
 const STORAGE = ['rollup_depth', 'small_file_mb'];
 const FIGURES = ['top', 'min_failures', 'over_request_ratio', 'min_run_seconds', 'retry_window_hours'];
+/** `feedback.thresholds` keys: the heuristics with bands; queue_wait's are given in hours (a function: settings.ts imports this module). */
+const banded = () => HEURISTICS.filter((h) => h !== 'superuser').map((h) => (h === 'queue_wait' ? 'queue_wait_hours' : h));
+const FEEDBACK = ['min_run_seconds', 'min_vcore_hours', 'burn_window_days', 'superuser_severity', 'thresholds'];
 const PRICES = ['currency', 'vcore_hour', 'memory_gb_hour', 'gpu_hour', 'storage_tb_month'];
 const CLUSTER = ['timezone', 'capacity'];
 const CAPACITY = ['since', 'nodes', 'cpus', 'memory_gb', 'gpus'];
@@ -221,6 +242,34 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     retryWindowSeconds: retryHours === undefined ? DEFAULT_FIGURE_THRESHOLDS.retryWindowSeconds : Math.round(retryHours * 3600),
   };
 
+  const fb = mapping(d.feedback, ['feedback'], FEEDBACK, `a mapping (${FEEDBACK.join(', ')})`);
+  const th = mapping(fb.thresholds, ['feedback', 'thresholds'], banded(), `a mapping of heuristic to [low, moderate, severe, critical] or off (${banded().join(', ')})`);
+  const bandsOf = (key: string, scale = 1): Bands | null | undefined => {
+    const v = th[key];
+    const at = ['feedback', 'thresholds', key];
+    if (v === undefined) return undefined;
+    if (v === 'off' || v === false) return null;
+    const bands = Array.isArray(v) && v.length === 4 ? v.map((x, i) => num(x, [...at, i]) ?? bad([...at, i], 'is empty')) : bad(at, `must be four ascending numbers [low, moderate, severe, critical], or off (got ${JSON.stringify(v)})`);
+    if (bands.some((x, i) => i > 0 && x < bands[i - 1])) bad(at, `must ascend: low ≤ moderate ≤ severe ≤ critical (got ${JSON.stringify(v)})`);
+    return bands.map((x) => x * scale) as Bands;
+  };
+  const superuserSeverity = str(fb.superuser_severity, ['feedback', 'superuser_severity']);
+  const dh = DEFAULT_HEURISTICS;
+  const heuristics: HeuristicSettings = {
+    minRunSeconds: num(fb.min_run_seconds, ['feedback', 'min_run_seconds']) ?? dh.minRunSeconds,
+    minVcoreHours: num(fb.min_vcore_hours, ['feedback', 'min_vcore_hours']) ?? dh.minVcoreHours,
+    burnWindowDays: num(fb.burn_window_days, ['feedback', 'burn_window_days'], { min: 1, max: 3660 }) ?? dh.burnWindowDays,
+    superuserSeverity: superuserSeverity === undefined ? dh.superuserSeverity
+      : (SEVERITIES as readonly string[]).includes(superuserSeverity) ? (superuserSeverity as HeuristicSettings['superuserSeverity'])
+      : bad(['feedback', 'superuser_severity'], `must be one of ${SEVERITIES.join(', ')} (got "${superuserSeverity}")`),
+    bands: Object.fromEntries(
+      Object.entries(dh.bands).map(([h, def]) => {
+        const given = h === 'queue_wait' ? bandsOf('queue_wait_hours', 3600) : bandsOf(h);
+        return [h, given === undefined ? def : given];
+      }),
+    ) as HeuristicSettings['bands'],
+  };
+
   const jk = mapping(d.job_key, ['job_key'], JOB_KEY, 'a mapping (rules, extra_rules, workflow_tags)');
   return {
     file,
@@ -236,6 +285,7 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     figures,
     smtp,
     newsletter,
+    feedback: { heuristics },
     jobKey: {
       rules: rules(jk.rules, ['job_key', 'rules']),
       extraRules: rules(jk.extra_rules, ['job_key', 'extra_rules']) ?? [],

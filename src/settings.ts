@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { LineCounter } from 'yaml';
 import { UsageError } from './errors.js';
-import { DEFAULT_FIGURE_THRESHOLDS, DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone, parseSettings } from './settings-parse.js';
+import { DEFAULT_FIGURE_THRESHOLDS, DEFAULT_HEURISTICS, DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone, parseSettings } from './settings-parse.js';
 
-export { DEFAULT_FIGURE_THRESHOLDS, DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone };
+export { DEFAULT_FIGURE_THRESHOLDS, DEFAULT_HEURISTICS, DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone };
 
 export interface JobKeyRule {
   pattern: string;
@@ -63,6 +63,33 @@ export interface FigureThresholds {
   minRunSeconds: number;
   /** A run of a job key starting this soon (seconds) after a failed run of it ended is a retry. */
   retryWindowSeconds: number;
+}
+
+/** The severities of per-job feedback findings, least first. */
+export const SEVERITIES = ['none', 'low', 'moderate', 'severe', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The per-job heuristics (feedback/heuristics.ts, queries/job_findings.sql), in the order findings are listed. */
+export const HEURISTICS = [
+  'chronic_failure', 'failure_burn_share', 'memory_over_request', 'time_limit_over_request', 'queue_wait',
+  'superuser', 'gc_share', 'task_failure_rate', 'task_skew', 'spill',
+] as const;
+export type HeuristicName = (typeof HEURISTICS)[number];
+/** A heuristic's thresholds: the value at least [low, moderate, severe, critical]. */
+export type Bands = [number, number, number, number];
+
+/** The per-job heuristics' thresholds (`feedback:`); defaults DEFAULT_HEURISTICS. */
+export interface HeuristicSettings {
+  /** Efficiency heuristics (memory, time limit, GC, skew, spill) skip jobs shorter than this (seconds). */
+  minRunSeconds: number;
+  /** …and jobs that used fewer vcore-hours than this. */
+  minVcoreHours: number;
+  /** failure_burn_share: the days of failed runs counted, up to the end of the jobs evaluated. */
+  burnWindowDays: number;
+  /** The severity of a job run by a superuser account. */
+  superuserSeverity: Severity;
+  /** Per heuristic but superuser, in the unit of its value (queue_wait: seconds); null: off. */
+  bands: Record<Exclude<HeuristicName, 'superuser'>, Bands | null>;
 }
 
 /** The cost model: prices per unit of use, all optional. */
@@ -125,6 +152,12 @@ export interface Settings {
   figures: FigureThresholds;
   smtp?: SmtpConfig;
   newsletter?: NewsletterSettings;
+  /** Per-job feedback (`feedback:`). */
+  feedback: {
+    heuristics: HeuristicSettings;
+    /** The team's knowledge-base directory (`feedback.knowledge_base`). */
+    knowledgeBase?: string;
+  };
   jobKey: {
     /** Replaces the built-in name rules when given. */
     rules?: JobKeyRule[];
@@ -139,7 +172,7 @@ export const SETTINGS_FILE = 'gazette.yaml';
 
 /** The settings when there is no settings file. */
 export function defaultSettings(): Settings {
-  return { fiscalYearStartMonth: 1, superusers: [...DEFAULT_SUPERUSERS], clusters: {}, teams: {}, storage: { ...DEFAULT_STORAGE }, figures: { ...DEFAULT_FIGURE_THRESHOLDS }, jobKey: { extraRules: [] } };
+  return { fiscalYearStartMonth: 1, superusers: [...DEFAULT_SUPERUSERS], clusters: {}, teams: {}, storage: { ...DEFAULT_STORAGE }, figures: { ...DEFAULT_FIGURE_THRESHOLDS }, feedback: { heuristics: structuredClone(DEFAULT_HEURISTICS) }, jobKey: { extraRules: [] } };
 }
 
 export function loadSettings(explicit?: string, cwd = process.cwd()): Settings {

@@ -162,7 +162,7 @@ describe('settings', () => {
       ],
       ['clusters:\n  hpc:\n    timezone: Mars/Olympus\n', 'gazette.yaml: clusters.hpc.timezone: unknown time zone "Mars/Olympus". Use an IANA name such as Europe/Paris or UTC.'],
       ['clusters:\n  hpc:\n    tz: UTC\n', 'gazette.yaml:3: clusters.hpc.tz is not a setting gazette knows (here: timezone, capacity).'],
-      ['newsletters: yes\n', 'gazette.yaml:1: newsletters is not a setting gazette knows (at the top level: cluster, timezone, fiscal_year_start_month, superusers, email_domain, prices, clusters, teams, storage, job_key, smtp, figures, newsletter).'],
+      ['newsletters: yes\n', 'gazette.yaml:1: newsletters is not a setting gazette knows (at the top level: cluster, timezone, fiscal_year_start_month, superusers, email_domain, prices, clusters, teams, storage, job_key, smtp, figures, newsletter, feedback).'],
       ['newsletter: yes\n', 'gazette.yaml:1: newsletter must be a mapping (name, logo, colours).'],
       ['newsletter:\n  colours:\n    accent: "red;}body{"\n', 'gazette.yaml:3: newsletter.colours.accent must be a colour such as #35618f or teal (got "red;}body{").'],
       ['newsletter:\n  colours:\n    highlight: "#fff"\n', 'gazette.yaml:3: newsletter.colours.highlight is not a setting gazette knows (here: primary, secondary, accent, warning, danger, text, muted, grid, background).'],
