@@ -167,12 +167,14 @@ async function readLogs(conn: StageContext['conn'], logs: LogFiles[]): Promise<v
     Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, listValue(v as DuckDBValue[])])),
   );
   // One JSON parse a line: every field the figures read, extracted at once (a line that is not JSON gives null).
+  // A line is blank when ltrim leaves nothing, asked only of a line that does not start with `{`
+  // (trim costs as much as the JSON parse: it reads every character to the end of the line).
   await conn.run(
     `create temp table stg_spark_all as
      select _input, line, f, event, short, case when event is null or (${SPARK_TEXT_READ}) then text end as text
-     from (select _input, line, text, f, f[1] as event, regexp_extract(f[1], '[^.]*$') as short
+     from (select _input, line, text, f, f[1] as event, case when contains(f[1], '.') then regexp_extract(f[1], '[^.]*$') else f[1] end as short
            from (select p._input, r.rn + p.delta as line, r.text, try(json_extract_string(r.text, ${SPARK_EVENT_PATHS})) as f
-                 from stg_spark_raw r join stg_spark_parts p using (filename) where trim(r.text) <> ''));
+                 from stg_spark_raw r join stg_spark_parts p using (filename) where starts_with(r.text, '{') or ltrim(r.text) <> ''));
      drop table stg_spark_raw;
      create temp view stg_spark_ev as select * from stg_spark_all where event is not null`,
   );
