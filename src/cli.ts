@@ -84,5 +84,16 @@ export function buildProgram(): Command {
       .option('--smtp-timeout <seconds>', 'seconds to wait for the server'),
   ).action(async (opts) => (await import('./commands/report.js')).runReport(opts));
 
+  const kb = program.command('kb').description('The known-error knowledge base (built-in entries plus the team\'s own).');
+  common(
+    kb
+      .command('check')
+      .description('Validate the knowledge base and show how many recent failed and killed jobs each entry matches, and the commonest failures none matches.')
+      .argument('[dir]', "the team's knowledge-base directory (default: the settings' feedback.knowledge_base)")
+      .option('--since <when>', 'the window: a duration back from the newest job end (30d, 24h, 2w) or a date (2026-10-01, UTC)', '30d')
+      .option('--cluster <name>', 'one cluster (default: every cluster)')
+      .option('--top <n>', 'how many unmatched failure signatures to list', '10'),
+  ).action(async (dir: string | undefined, opts) => (await import('./commands/kb.js')).runKbCheck(dir, opts));
+
   return program;
 }

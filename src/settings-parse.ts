@@ -51,7 +51,7 @@ const STORAGE = ['rollup_depth', 'small_file_mb'];
 const FIGURES = ['top', 'min_failures', 'over_request_ratio', 'min_run_seconds', 'retry_window_hours'];
 /** `feedback.thresholds` keys: the heuristics with bands; queue_wait's are given in hours (a function: settings.ts imports this module). */
 const banded = () => HEURISTICS.filter((h) => h !== 'superuser').map((h) => (h === 'queue_wait' ? 'queue_wait_hours' : h));
-const FEEDBACK = ['min_run_seconds', 'min_vcore_hours', 'burn_window_days', 'superuser_severity', 'thresholds'];
+const FEEDBACK = ['min_run_seconds', 'min_vcore_hours', 'burn_window_days', 'superuser_severity', 'thresholds', 'knowledge_base'];
 const PRICES = ['currency', 'vcore_hour', 'memory_gb_hour', 'gpu_hour', 'storage_tb_month'];
 const CLUSTER = ['timezone', 'capacity'];
 const CAPACITY = ['since', 'nodes', 'cpus', 'memory_gb', 'gpus'];
@@ -285,7 +285,8 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     figures,
     smtp,
     newsletter,
-    feedback: { heuristics },
+    // knowledge_base: as written; feedback/kb.ts resolves it against the settings file's directory
+    feedback: { heuristics, knowledgeBase: str(fb.knowledge_base, ['feedback', 'knowledge_base']) },
     jobKey: {
       rules: rules(jk.rules, ['job_key', 'rules']),
       extraRules: rules(jk.extra_rules, ['job_key', 'extra_rules']) ?? [],
