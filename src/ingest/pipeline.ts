@@ -33,7 +33,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/open.js';
 import { ident } from '../warehouse/schema.js';
 import { FileFormatError, duckdbReason, type ClusterZones, type Source } from './source.js';
@@ -156,19 +156,21 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     return p;
   };
 
-  const recordRun = async (
-    runId: number,
-    meta: FileMeta,
-    started: Date,
-    r: Pick<FileResult, 'status' | 'rowsRead' | 'rowsWritten' | 'rejects' | 'message'>,
-  ) => {
+  type RunRecord = Pick<FileResult, 'status' | 'rowsRead' | 'rowsWritten' | 'rejects' | 'message'>;
+  const recordRun = (runId: number, meta: FileMeta, started: Date, r: RunRecord) => recordRuns([{ runId, meta, started, r }]);
+  /** Runs into ingest_runs, in one statement. */
+  const recordRuns = async (runs: { runId: number; meta: FileMeta; started: Date; r: RunRecord }[]) => {
+    const col = (f: (x: (typeof runs)[number]) => DuckDBValue) => listValue(runs.map(f));
     await main.run(
       `insert into ingest_runs (id, cluster, format, file, size_bytes, mtime_ms, sha256, variant, status, rows_read, rows_written, rejects, message, started_at, finished_at)
-       values ($id, $cluster, $format, $file, $size, $mtime, $sha, $variant, $status, $read, $written, $rejects, $message, $started, now()::timestamp)`,
+       select unnest($id::bigint[]), $cluster, $format, unnest($file::varchar[]), unnest($size::bigint[]), unnest($mtime::bigint[]), unnest($sha::varchar[]),
+              unnest($variant::varchar[]), unnest($status::varchar[]), unnest($read::bigint[]), unnest($written::bigint[]), unnest($rejects::bigint[]),
+              unnest($message::varchar[]), unnest($started::varchar[])::timestamp, now()::timestamp`,
       {
-        id: runId, cluster: opts.cluster, format, file: meta.file, size: meta.size, mtime: meta.mtimeMs,
-        sha: meta.sha256 ?? null, variant: meta.variant ?? null, status: r.status, read: r.rowsRead, written: r.rowsWritten, rejects: r.rejects,
-        message: r.message ?? null, started: started.toISOString().replace('T', ' ').replace('Z', ''),
+        id: col((x) => x.runId), cluster: opts.cluster, format, file: col((x) => x.meta.file), size: col((x) => x.meta.size), mtime: col((x) => x.meta.mtimeMs),
+        sha: col((x) => x.meta.sha256 ?? null), variant: col((x) => x.meta.variant ?? null), status: col((x) => x.r.status), read: col((x) => x.r.rowsRead),
+        written: col((x) => x.r.rowsWritten), rejects: col((x) => x.r.rejects), message: col((x) => x.r.message ?? null),
+        started: col((x) => x.started.toISOString().replace('T', ' ').replace('Z', '')),
       },
     );
   };
@@ -254,9 +256,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
           )
         ).getRows().map(([id, n]) => [Number(id), Number(n)]),
       );
-      for (const s of batch) {
-        await recordRun(s.runId, s.meta, s.started, { status: 'loaded', rowsRead: s.read, rowsWritten: written.get(s.runId) ?? 0, rejects: s.rejects });
-      }
+      await recordRuns(batch.map((s) => ({ ...s, r: { status: 'loaded', rowsRead: s.read, rowsWritten: written.get(s.runId) ?? 0, rejects: s.rejects } })));
       await main.run('commit');
       return written;
     } catch (e) {
@@ -303,18 +303,22 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   const hashFirstBelow = opts.hashWhileStagingBytes ?? HASH_WHILE_STAGING_BYTES;
   const work = async () => {
     let group: Claimed[] = [];
+    let groupBytes = 0;
     for (let i = next++; i < files.length; i = next++) {
       const c = await claim(i);
       if (!c) continue;
       // A file hashed while staged, or large enough to be a group of its own, is staged alone.
-      if (!opts.source.stageMany || c.meta.size >= Math.min(GROUP_BYTES, hashFirstBelow)) {
+      const bytes = opts.source.groupBytes?.(c.meta.path, c.meta.size) ?? c.meta.size;
+      if (!opts.source.stageMany || c.meta.size >= hashFirstBelow || bytes >= GROUP_BYTES) {
         await withConn((conn) => stageOne(conn, c));
         continue;
       }
       group.push(c);
-      if (group.length >= GROUP_FILES || group.reduce((t, g) => t + g.meta.size, 0) >= GROUP_BYTES) {
+      groupBytes += bytes;
+      if (group.length >= GROUP_FILES || groupBytes >= GROUP_BYTES) {
         await stageGroup(group);
         group = [];
+        groupBytes = 0;
       }
     }
     if (group.length) await stageGroup(group);
@@ -328,11 +332,20 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       conn.closeSync();
     }
   };
-  const skip = async ({ index: i, runId, meta, started, t0 }: Claimed, prior: LoadedRun) => {
-    meta.sha256 = prior.sha256;
-    const r = { status: 'skipped' as const, rowsRead: 0, rowsWritten: 0, rejects: 0, message: `already loaded (run ${prior.id}); --reload loads it again` };
-    await onMain(() => recordRun(runId, meta, started, r));
-    finish(i, meta, t0, { ...r, runId });
+  /** Skipped files wait to be recorded together: a transaction each would cost more than the skipping (789 Spark logs: 5 s). */
+  let skipped: { c: Claimed; message: string }[] = [];
+  const recordSkipped = async () => {
+    const batch = skipped;
+    skipped = [];
+    if (!batch.length) return;
+    const r = { status: 'skipped' as const, rowsRead: 0, rowsWritten: 0, rejects: 0 };
+    await recordRuns(batch.map(({ c, message }) => ({ runId: c.runId, meta: c.meta, started: c.started, r: { ...r, message } })));
+    for (const { c, message } of batch) finish(c.index, c.meta, c.t0, { ...r, message, runId: c.runId });
+  };
+  const skip = async (c: Claimed, prior: LoadedRun) => {
+    c.meta.sha256 = prior.sha256;
+    skipped.push({ c, message: `already loaded (run ${prior.id}); --reload loads it again` });
+    if (skipped.length >= BATCH_FILES) await onMain(recordSkipped);
   };
   /** File i's run, unless its content was loaded before (then it is recorded as skipped). */
   const claim = async (i: number): Promise<Claimed | undefined> => {
@@ -461,6 +474,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   try {
     await Promise.all(Array.from({ length: workers }, work));
     await onMain(flush);
+    await onMain(recordSkipped);
   } finally {
     await main.run(`detach database if exists stg`);
     await threads.restore();

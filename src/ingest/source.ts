@@ -90,6 +90,8 @@ export interface Source {
   stage(ctx: StageContext): Promise<Staged>;
   /** Stage many files in one statement (optional; see the head of this file). */
   stageMany?(ctx: GroupContext, files: GroupFile[]): Promise<StagedGroup>;
+  /** With stageMany: the bytes a file counts for in a group, where staging holds more than its size (a compressed file); default its size. */
+  groupBytes?(file: string, size: number): number;
 }
 
 /** @deprecated the name from when every format loaded jobs; use Source. */

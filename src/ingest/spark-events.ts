@@ -60,7 +60,7 @@ import { FileFormatError, type GroupContext, type Select, type Source, type Stag
 import { APP_DETAILS } from './targets.js';
 import { textLines } from './text-lines.js';
 import { SPARK_APP_SQL, SPARK_EVENT_PATHS, SPARK_TEXT_READ } from './spark-events-sql.js';
-import { isRollingLogPart, partCodecName, rollingLog } from './spark-rolling.js';
+import { isRollingLogDir, isRollingLogPart, partCodecName, rollingLog } from './spark-rolling.js';
 
 /** Event types Spark (core, SQL, streaming, thrift server) writes, by their name after the last dot. */
 const KNOWN_EVENTS = [
@@ -244,4 +244,9 @@ export const sparkEvents: Source = {
     return { rows: alone(one.rows), rejects: alone(one.rejects) };
   },
   stageMany: (ctx, files) => stageLogs(ctx, files.map((f) => f.file)),
+  // A group holds its logs' text uncompressed while it is staged: event logs compress about tenfold.
+  groupBytes(file, size) {
+    const names = isRollingLogDir(file) ? fs.readdirSync(file) : [file];
+    return names.some((n) => /\.(gz|zstd?)(\.inprogress)?$/i.test(n)) ? 10 * size : size;
+  },
 };
