@@ -10,9 +10,13 @@
  * spark-events.ts says which event and field each figure comes from, and the outcome rule.
  */
 
-/** A JSON path of keys (Spark's keys have spaces: `$."Task Metrics"."JVM GC Time"`). */
-const p = (...keys: string[]) => `'$.${keys.map((k) => `"${k}"`).join('.')}'`;
-/** The JSON paths extracted from every event into `f`, `$.Event` first; s() adds to it as the SQL below is built. */
+/**
+ * A JSON pointer to a field by its keys (`/Task Metrics/JVM GC Time`; `~` and `/` in a key
+ * escaped): DuckDB looks a pointer up twice as fast as the same `$."…"` path, which it parses again
+ * for every line.
+ */
+const p = (...keys: string[]) => `'${keys.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')}'`;
+/** The JSON pointers extracted from every event into `f`, `/Event` first; s() adds to it as the SQL below is built. */
 const EVENT_PATHS: string[] = [p('Event')];
 /** A field of the event as text / number: its place in `f`. */
 const s = (...keys: string[]) => {
