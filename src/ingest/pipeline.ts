@@ -28,7 +28,8 @@
  *
  * A file whose content was already loaded (same cluster, format and SHA-256) is skipped
  * unless `reload`. For by-file targets only the content of the file's latest load counts: a
- * file edited and then put back as it was loads again.
+ * file edited and then put back as it was loads again. Skipped files are recorded in
+ * ingest_runs BATCH_FILES at a time, in one statement (a reload skips everything).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
