@@ -18,6 +18,8 @@ export type Row = Record<string, unknown>;
 
 /** Job sources from HPC schedulers, whose compute is CPU time rather than YARN vcores. */
 const HPC_SOURCES = ['slurm', 'swf'];
+/** What a unit of compute is called for a job source: CPU-hours on HPC schedulers, vcore-hours on YARN. */
+export const computeUnit = (source: string | undefined): ClusterFigures['compute_unit'] => (HPC_SOURCES.includes(source ?? '') ? 'CPU-hours' : 'vcore-hours');
 
 export interface ComputeDemand {
   by_period: Row[];
@@ -92,7 +94,7 @@ async function clusterFigures(ctx: FigureContext): Promise<ClusterFigures> {
   const top = limits.top;
 
   const sources = await runSqlFile<{ source: string }>(conn, 'cluster_job_sources', { cluster });
-  const compute_unit = HPC_SOURCES.includes(sources[0]?.source ?? '') ? 'CPU-hours' : 'vcore-hours';
+  const compute_unit = computeUnit(sources[0]?.source);
   const demandRows = await runSqlFile(conn, 'compute_demand_by_period', { cluster, ...periodListParams(history) });
   const byGroup = await runSqlFile(conn, 'compute_use_by_user_team_queue', { ...one, ...prevParams(ctx) });
   const group = (dimension: string) => byGroup.filter((r) => r.dimension === dimension).map(({ dimension: _, ...r }) => r);

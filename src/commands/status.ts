@@ -1,4 +1,5 @@
 /** gazette status: what the warehouse holds, per cluster: jobs, Spark/MapReduce history, capacity snapshots, storage, incidents, rejected rows. */
+import { computeUnit } from '../analyze/figures.js';
 import { openWarehouse, resolveDbPath } from '../warehouse/open.js';
 import { runSqlFile } from '../warehouse/run-sql-file.js';
 
@@ -114,7 +115,7 @@ export async function runStatus(flags: { db?: string }): Promise<void> {
           `  ${r.cluster} (${r.source}): ${n(r.jobs)} jobs from ${day(r.first_job)} to ${day(r.last_job)}, ` +
             `${n(r.users)} users, ${n(r.job_keys)} recurring-job keys`,
           `    ${n(r.succeeded)} succeeded, ${n(r.failed)} failed, ${n(r.killed)} killed, ${n(r.unfinished)} running or pending; ` +
-            `${n(r.vcore_hours)} vcore-hours` + (Number(r.gpu_hours ?? 0) > 0 ? `, ${n(r.gpu_hours)} GPU-hours` : ''),
+            `${n(r.vcore_hours)} ${computeUnit(r.source)}` + (Number(r.gpu_hours ?? 0) > 0 ? `, ${n(r.gpu_hours)} GPU-hours` : ''),
         );
       }
       for (const d of details.filter((x) => x.cluster === cluster)) {

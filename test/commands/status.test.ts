@@ -35,6 +35,24 @@ describe('gazette status', () => {
     assert.equal(lines.length, 8);
   });
 
+  it('counts compute in the unit of the cluster: CPU-hours under Slurm, vcore-hours on YARN', async () => {
+    const dir = tmpDir();
+    const db = path.join(dir, 'w.duckdb');
+    for (const args of [
+      ['--cluster', 'hpc', '--format', 'sacct', fixture('sacct', 'sacct-with-header-steps.txt')],
+      ['--cluster', 'hadoop', fixture('yarn', 'eagle__sparkcompleteapp.json')],
+    ]) {
+      const r = await runCli(['ingest', '--db', db, ...args]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const s = await runCli(['status', '--db', db]);
+    assert.equal(s.code, 0, s.stderr);
+    const use = s.stdout.split('\n').filter((l) => / succeeded, /.test(l));
+    assert.equal(use.length, 2);
+    assert.match(use[0], /; [\d,]+ vcore-hours/, 'hadoop, listed first');
+    assert.match(use[1], /; [\d,]+ CPU-hours/, 'hpc');
+  });
+
   it('shows NameNode snapshots and, per du, count, XDMoD and fsimage source, what the latest date holds', async () => {
     const dir = tmpDir();
     const db = path.join(dir, 'w.duckdb');
