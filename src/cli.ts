@@ -84,6 +84,16 @@ export function buildProgram(): Command {
       .option('--smtp-timeout <seconds>', 'seconds to wait for the server'),
   ).action(async (opts) => (await import('./commands/report.js')).runReport(opts));
 
+  common(
+    program
+      .command('explain')
+      .description('Diagnose one job: how it ended, the known error it matches (ticket, workaround), the heuristics\' findings and the recent runs of its recurring job.')
+      .argument('<job-id>', 'the job: a YARN application id, a Slurm job id…')
+      .option('--cluster <name>', 'the cluster, where the id is on several')
+      .option('--kb <dir>', "the team's knowledge-base directory (default: the settings' feedback.knowledge_base)")
+      .option('--runs <n>', 'how many recent runs of its recurring job to list', '10'),
+  ).action(async (jobId: string, opts) => (await import('./commands/explain.js')).runExplain(jobId, opts));
+
   const kb = program.command('kb').description('The known-error knowledge base (built-in entries plus the team\'s own).');
   common(
     kb
