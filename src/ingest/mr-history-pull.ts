@@ -25,24 +25,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import type { Settings } from '../settings.js';
 import type { Warehouse } from '../warehouse/open.js';
 import { MAP_MEMORY, REDUCE_MEMORY } from './jhist-conf.js';
 import { mrHistory } from './mr-history.js';
 import { ingestFiles, type FileResult } from './pipeline.js';
-import { fetchText, HttpStatusError, readMark, saveMark } from './rm-pull.js';
+import { fetchText, HttpStatusError, readMark, saveMark, type PullOptions } from './rm-pull.js';
 
-export interface JhsPullOptions {
-  url: string;
-  cluster: string;
-  timezone: string;
-  settings: Settings;
-  pageHours: number;
-  /** Epoch ms "now" (tests pin it). */
-  now?: number;
-  onFile?(r: FileResult): void;
-  warn?(message: string): void;
-}
+/** What a pull from the JobHistory server takes: what a pull from the ResourceManager takes. */
+export type JhsPullOptions = PullOptions;
 
 export interface JhsPullResult {
   results: FileResult[];
