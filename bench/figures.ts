@@ -32,7 +32,7 @@ import { clustersWithJobs, computeFigures, type Figures } from '../src/analyze/f
 import { parsePeriod } from '../src/analyze/period.js';
 import { writeFileAtomic } from '../src/deliver/atomic-write.js';
 import { BIG_CLUSTER, generateWarehouse, readManifest, settingsFile, warehouseFile, type Manifest } from './figures-warehouse.js';
-import { MB, cpuNote, duckdbVersion, fastest, fmtInt, log, median, spawnPhase, table, writePhaseResult, type Measured } from './phases.js';
+import { MB, cpuNote, duckdbVersion, fastest, fmtInt, log, median, spawnPhase, table, writePhaseResult, type Measured, usageFail, wholeOption } from './phases.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -77,12 +77,7 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(USAGE + '\n');
     process.exit(0);
   }
-  const whole = (name: string, v: string | undefined, dflt: number) => {
-    if (v === undefined) return dflt;
-    const n = Number(v.replace(/[_,]/g, ''));
-    if (!Number.isInteger(n) || n < 1) fail(`--${name} ${v}: a positive whole number`);
-    return n;
-  };
+  const whole = (name: string, v: string | undefined, dflt: number) => wholeOption(USAGE, name, v, dflt);
   return {
     dir: values.dir ? path.resolve(values.dir) : path.join(REPO, '.bench'),
     jobs: whole('jobs', values.jobs, 10_000_000),
@@ -93,10 +88,7 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-function fail(msg: string): never {
-  process.stderr.write(`bench: ${msg}\n${USAGE}\n`);
-  process.exit(2);
-}
+const fail: (msg: string) => never = (msg) => usageFail(USAGE, msg);
 
 // ---------------------------------------------------------------------------------------------
 // Timing each SQL file

@@ -32,7 +32,7 @@ import { ingestFiles, type FileResult } from '../src/ingest/pipeline.js';
 import { jobSource } from '../src/ingest/sources.js';
 import { loadSettings } from '../src/settings.js';
 import { prng, type Rng } from '../src/demo/rng.js';
-import { cpuNote, duckdbVersion, fastest, fmtInt, log, rmDb, spawnPhase, table, writePhaseResult, type Measured } from './phases.js';
+import { cpuNote, duckdbVersion, fastest, fmtInt, log, rmDb, spawnPhase, table, writePhaseResult, type Measured, usageFail } from './phases.js';
 import { sparkEventFiles, sparkFloorSql, writeSparkLogs } from './ingest-spark.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -101,10 +101,7 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-function fail(msg: string): never {
-  process.stderr.write(`bench: ${msg}\n${USAGE}\n`);
-  process.exit(2);
-}
+const fail: (msg: string) => never = (msg) => usageFail(USAGE, msg);
 
 const fmtMB = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 

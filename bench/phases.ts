@@ -118,3 +118,17 @@ export function table(rows: string[][], right: (c: number) => boolean = (c) => c
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows.map((r) => r.map((cell, c) => (right(c) ? cell.padStart(w[c]) : cell.padEnd(w[c]))).join('  ').trimEnd()).join('\n');
 }
+
+/** A bench's usage error: the message, then the usage; exit 2. */
+export function usageFail(usage: string, msg: string): never {
+  process.stderr.write(`bench: ${msg}\n${usage}\n`);
+  process.exit(2);
+}
+
+/** The value of a --NAME option that must be a positive whole number (1_000 and 1,000 read too); dflt when absent. */
+export function wholeOption(usage: string, name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v.replace(/[_,]/g, ''));
+  if (!Number.isInteger(n) || n < 1) usageFail(usage, `--${name} ${v}: a positive whole number`);
+  return n;
+}

@@ -36,7 +36,7 @@ import { ingestFiles } from '../src/ingest/pipeline.js';
 import { DELIMITED_COLUMNS, DELIMITED_TIME_FORMAT, fsimage } from '../src/ingest/fsimage.js';
 import { DEFAULT_STORAGE, loadSettings } from '../src/settings.js';
 import { prng, type Rng } from '../src/demo/rng.js';
-import { MB, duckdbVersion, fastest, fmtInt, log, median, rmDb, spawnPhase, table, writePhaseResult, type Measured } from './phases.js';
+import { MB, duckdbVersion, fastest, fmtInt, log, median, rmDb, spawnPhase, table, writePhaseResult, type Measured, usageFail, wholeOption } from './phases.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -82,12 +82,7 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(USAGE + '\n');
     process.exit(0);
   }
-  const whole = (name: string, v: string | undefined, dflt: number) => {
-    if (v === undefined) return dflt;
-    const n = Number(v.replace(/[_,]/g, ''));
-    if (!Number.isInteger(n) || n < 1) fail(`--${name} ${v}: a positive whole number`);
-    return n;
-  };
+  const whole = (name: string, v: string | undefined, dflt: number) => wholeOption(USAGE, name, v, dflt);
   return {
     dir: values.dir ? path.resolve(values.dir) : path.join(REPO, '.bench'),
     entries: whole('entries', values.entries, 10_000_000),
@@ -100,10 +95,7 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-function fail(msg: string): never {
-  process.stderr.write(`bench: ${msg}\n${USAGE}\n`);
-  process.exit(2);
-}
+const fail: (msg: string) => never = (msg) => usageFail(USAGE, msg);
 
 
 // ---------------------------------------------------------------------------------------------
