@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import type { Figures, Row } from '../src/analyze/figures.js';
 import { composeEmail } from '../src/deliver/email.js';
 import { renderNewsletter } from '../src/render/newsletter.js';
-import { loadTemplates } from '../src/render/newsletter-templates.js';
+import { loadTemplates } from '../src/render/templates.js';
 import { periodFigures } from '../test/render/newsletter-figures.js';
 
 function madeUp(): Figures {

@@ -1,6 +1,6 @@
 -- figure_macros: the definitions every figure set shares. No rows; run once per connection,
--- after capacity_intervals (the temp table of the cluster's capacity over time).
--- No parameters.
+-- after the settings tables (team_of, prices). The macros of a cluster's capacity over time are
+-- capacity_macros.sql's. No parameters.
 --
 --   run_end(start_time, end_time, elapsed_s)
 --       when a run ended; for one still running, start + elapsed (the moment it was last seen at).
@@ -10,9 +10,6 @@
 --       the part of a run [s, e) that falls in [lo, hi): a run's use is spread evenly over its
 --       time, so a run across a period boundary is split by time. A run of no length counts
 --       whole in the period it started in.
---   capacity_vcore_seconds(lo, hi), capacity_memory_mb_seconds(lo, hi), capacity_gpu_seconds(lo, hi)
---       the cluster's capacity integrated over [lo, hi): each capacity in force for the seconds
---       it was in force.
 --   is_failure(state), is_ended(state)
 --       a failed run (FAILED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL; KILLED and PREEMPTED are not),
 --       and a run that has ended at all.
@@ -57,16 +54,6 @@ create or replace temp macro fraction_within(s, e, lo, hi) as
 
 create or replace temp macro milli_sum(x) as sum(cast(round(x * 1000) as hugeint));
 create or replace temp macro from_milli(s) as s / 1000;
-
-create or replace temp macro capacity_vcore_seconds(lo, hi) as (
-  select coalesce(from_milli(milli_sum(vcores * overlap_seconds(since, coalesce("until", hi), lo, hi))), 0) from capacity_intervals
-);
-create or replace temp macro capacity_memory_mb_seconds(lo, hi) as (
-  select coalesce(from_milli(milli_sum(memory_mb * overlap_seconds(since, coalesce("until", hi), lo, hi))), 0) from capacity_intervals
-);
-create or replace temp macro capacity_gpu_seconds(lo, hi) as (
-  select coalesce(from_milli(milli_sum(gpus * overlap_seconds(since, coalesce("until", hi), lo, hi))), 0) from capacity_intervals
-);
 
 create or replace temp macro use_cost(v, m, g, vcore_hour, memory_gb_hour, gpu_hour) as
   v / 3600 * vcore_hour + m / 1024 / 3600 * coalesce(memory_gb_hour, 0) + g / 3600 * coalesce(gpu_hour, 0);

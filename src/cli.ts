@@ -13,6 +13,17 @@ export function buildProgram(): Command {
     c
       .option('--db <file>', 'the warehouse file (default: $GAZETTE_DB or ./gazette.duckdb)')
       .option('--config <file>', 'the settings file (default: ./gazette.yaml if present)');
+  /** The SMTP server flags of the commands that send (each overrides its smtp: setting). */
+  const smtpOptions = (c: Command) =>
+    c
+      .option('--smtp-host <host>', 'SMTP server (overrides smtp.host)')
+      .option('--smtp-port <port>', 'SMTP port (default 587, 465 with --smtp-secure)')
+      .option('--smtp-secure', 'TLS from the first byte (port 465)')
+      .option('--smtp-starttls <mode>', 'require | opportunistic | never')
+      .option('--smtp-user <user>', 'login user')
+      .option('--smtp-password-env <name>', 'the environment variable holding the password')
+      .option('--smtp-from <address>', 'the From address')
+      .option('--smtp-timeout <seconds>', 'seconds to wait for the server');
 
   common(
     program
@@ -60,7 +71,7 @@ export function buildProgram(): Command {
   ).action(async (opts) => (await import('./commands/figures.js')).runFigures(opts));
 
   common(
-    program
+    smtpOptions(program
       .command('report')
       .description('Render the newsletter of a period: OUT/<period>/index.html (web), newsletter.eml (email), figures.json, charts/, and the archive OUT/index.html; --send mails it.')
       .option('--quarter <quarter>', 'the period, a quarter like 2026-Q3')
@@ -73,15 +84,7 @@ export function buildProgram(): Command {
       .option('--date <yyyy-mm-dd>', "the issue's date, printed and in the email's Date (default: the day after the period)")
       .option('--send', 'send newsletter.eml over SMTP (the smtp: settings, or the --smtp-* flags)')
       .option('--to <address...>', 'recipients (with --send)')
-      .option('--cc <address...>', 'copy recipients')
-      .option('--smtp-host <host>', 'SMTP server (overrides smtp.host)')
-      .option('--smtp-port <port>', 'SMTP port (default 587, 465 with --smtp-secure)')
-      .option('--smtp-secure', 'TLS from the first byte (port 465)')
-      .option('--smtp-starttls <mode>', 'require | opportunistic | never')
-      .option('--smtp-user <user>', 'login user')
-      .option('--smtp-password-env <name>', 'the environment variable holding the password')
-      .option('--smtp-from <address>', 'the From address')
-      .option('--smtp-timeout <seconds>', 'seconds to wait for the server'),
+      .option('--cc <address...>', 'copy recipients')),
   ).action(async (opts) => (await import('./commands/report.js')).runReport(opts));
 
   common(
@@ -93,6 +96,21 @@ export function buildProgram(): Command {
       .option('--kb <dir>', "the team's knowledge-base directory (default: the settings' feedback.knowledge_base)")
       .option('--runs <n>', 'how many recent runs of its recurring job to list', '10'),
   ).action(async (jobId: string, opts) => (await import('./commands/explain.js')).runExplain(jobId, opts));
+
+  common(
+    smtpOptions(program
+      .command('feedback')
+      .description('Per-job feedback to the jobs\' owners: known errors (ticket, workaround) and the heuristics\' findings, one email per owner, written to the outbox or sent; a finding is not repeated within feedback.email.repeat_after_days.')
+      .option('--job <job-id>', 'one job (from a scheduler\'s completion hook)')
+      .option('--since <when>', 'the jobs that ended since: a duration back from --until (24h, 7d, 90m, 2w) or a date (2026-07-01, UTC) or time')
+      .option('--until <when>', 'the end of the window and the moment the run counts as (default: now)')
+      .option('--cluster <name>', 'one cluster (default: every cluster); with --job, where the id is on several')
+      .option('--dry-run', 'show what would be sent, to whom; send nothing, remember nothing (writes the emails only with --outbox)')
+      .option('--outbox <dir>', `where the .eml files go (default: ${'out/outbox'})`)
+      .option('--send', 'send the emails over SMTP (the smtp: settings, or the --smtp-* flags)')
+      .option('--kb <dir>', "the team's knowledge-base directory (default: the settings' feedback.knowledge_base)")
+      .option('--templates <dir>', 'templates that replace the built-in feedback.mjml.hbs and feedback.txt.hbs')),
+  ).action(async (opts) => (await import('./commands/feedback.js')).runFeedback(opts));
 
   const kb = program.command('kb').description('The known-error knowledge base (built-in entries plus the team\'s own).');
   common(

@@ -5,7 +5,7 @@
  * "Settings" section.
  */
 import { UsageError } from './errors.js';
-import { HEURISTICS, NEWSLETTER_COLOUR_ROLES, SEVERITIES, type Bands, type CapacityEntry, type ClusterSettings, type FigureThresholds, type HeuristicSettings, type JobKeyRule, type NewsletterSettings, type Prices, type Settings, type SmtpConfig, type StartTls, type StorageSettings, type Team } from './settings.js';
+import { HEURISTICS, NEWSLETTER_COLOUR_ROLES, SEVERITIES, type Bands, type CapacityEntry, type ClusterSettings, type FeedbackEmailSettings, type FigureThresholds, type HeuristicSettings, type JobKeyRule, type NewsletterSettings, type Prices, type Settings, type Severity, type SmtpConfig, type StartTls, type StorageSettings, type Team } from './settings.js';
 
 export const DEFAULT_SUPERUSERS = ['hdfs', 'yarn', 'mapred', 'root'];
 export const DEFAULT_STORAGE: StorageSettings = { rollupDepth: 3, smallFileBytes: 1 << 20 };
@@ -43,7 +43,7 @@ export function checkTimeZone(tz: string, where: string): string {
 type Keys = (string | number)[];
 type Mapping = Record<string, unknown>;
 
-const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'prices', 'clusters', 'teams', 'storage', 'job_key', 'smtp', 'figures', 'newsletter', 'feedback'];
+const TOP = ['cluster', 'timezone', 'fiscal_year_start_month', 'superusers', 'email_domain', 'addresses', 'prices', 'clusters', 'teams', 'storage', 'job_key', 'smtp', 'figures', 'newsletter', 'feedback'];
 const NEWSLETTER = ['name', 'logo', 'colours'];
 /** A colour the newsletter's CSS and charts can take as it is: #rgb, #rrggbb or a CSS colour name. */
 const COLOUR = /^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{3,20})$/;
@@ -51,7 +51,11 @@ const STORAGE = ['rollup_depth', 'small_file_mb'];
 const FIGURES = ['top', 'min_failures', 'over_request_ratio', 'min_run_seconds', 'retry_window_hours'];
 /** `feedback.thresholds` keys: the heuristics with bands; queue_wait's are given in hours (a function: settings.ts imports this module). */
 const banded = () => HEURISTICS.filter((h) => h !== 'superuser').map((h) => (h === 'queue_wait' ? 'queue_wait_hours' : h));
-const FEEDBACK = ['min_run_seconds', 'min_vcore_hours', 'burn_window_days', 'superuser_severity', 'thresholds', 'knowledge_base'];
+const FEEDBACK = ['min_run_seconds', 'min_vcore_hours', 'burn_window_days', 'superuser_severity', 'thresholds', 'knowledge_base', 'email'];
+const FEEDBACK_EMAIL = ['min_severity', 'known_error_min_severity', 'repeat_after_days', 'recent_runs', 'max_jobs'];
+/** The feedback emails' settings when `feedback.email` does not set them. */
+export const DEFAULT_FEEDBACK_EMAIL: FeedbackEmailSettings = { minSeverity: 'severe', knownErrorMinSeverity: 'moderate', repeatAfterDays: 7, recentRuns: 5, maxJobs: 10 };
+const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const PRICES = ['currency', 'vcore_hour', 'memory_gb_hour', 'gpu_hour', 'storage_tb_month'];
 const CLUSTER = ['timezone', 'capacity'];
 const CAPACITY = ['since', 'nodes', 'cpus', 'memory_gb', 'gpus'];
@@ -160,7 +164,7 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
   for (const [name, v] of Object.entries(mapping(d.teams, ['teams'], undefined, 'a mapping of team name to its members'))) {
     const o = mapping(v, ['teams', name], TEAM, 'a mapping (mailing_list, users, queues, accounts, paths)');
     const team: Team = {
-      mailingList: pattern(o.mailing_list, ['teams', name, 'mailing_list'], /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
+      mailingList: pattern(o.mailing_list, ['teams', name, 'mailing_list'], EMAIL_ADDRESS, 'an email address'),
       users: names(o.users, ['teams', name, 'users'], 'user names'),
       queues: names(o.queues, ['teams', name, 'queues'], 'YARN queues'),
       accounts: names(o.accounts, ['teams', name, 'accounts'], 'Slurm accounts'),
@@ -253,15 +257,17 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     if (bands.some((x, i) => i > 0 && x < bands[i - 1])) bad(at, `must ascend: low ≤ moderate ≤ severe ≤ critical (got ${JSON.stringify(v)})`);
     return bands.map((x) => x * scale) as Bands;
   };
-  const superuserSeverity = str(fb.superuser_severity, ['feedback', 'superuser_severity']);
+  const severity = (v: unknown, keys: Keys): Severity | undefined => {
+    const s = str(v, keys);
+    return s === undefined || (SEVERITIES as readonly string[]).includes(s) ? (s as Severity | undefined) : bad(keys, `must be one of ${SEVERITIES.join(', ')} (got "${s}")`);
+  };
+  const superuserSeverity = severity(fb.superuser_severity, ['feedback', 'superuser_severity']);
   const dh = DEFAULT_HEURISTICS;
   const heuristics: HeuristicSettings = {
     minRunSeconds: num(fb.min_run_seconds, ['feedback', 'min_run_seconds']) ?? dh.minRunSeconds,
     minVcoreHours: num(fb.min_vcore_hours, ['feedback', 'min_vcore_hours']) ?? dh.minVcoreHours,
     burnWindowDays: num(fb.burn_window_days, ['feedback', 'burn_window_days'], { min: 1, max: 3660 }) ?? dh.burnWindowDays,
-    superuserSeverity: superuserSeverity === undefined ? dh.superuserSeverity
-      : (SEVERITIES as readonly string[]).includes(superuserSeverity) ? (superuserSeverity as HeuristicSettings['superuserSeverity'])
-      : bad(['feedback', 'superuser_severity'], `must be one of ${SEVERITIES.join(', ')} (got "${superuserSeverity}")`),
+    superuserSeverity: superuserSeverity ?? dh.superuserSeverity,
     bands: Object.fromEntries(
       Object.entries(dh.bands).map(([h, def]) => {
         const given = h === 'queue_wait' ? bandsOf('queue_wait_hours', 3600) : bandsOf(h);
@@ -269,6 +275,20 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
       }),
     ) as HeuristicSettings['bands'],
   };
+
+  const fe = mapping(fb.email, ['feedback', 'email'], FEEDBACK_EMAIL, `a mapping (${FEEDBACK_EMAIL.join(', ')})`);
+  const de = DEFAULT_FEEDBACK_EMAIL;
+  const email: FeedbackEmailSettings = {
+    minSeverity: severity(fe.min_severity, ['feedback', 'email', 'min_severity']) ?? de.minSeverity,
+    knownErrorMinSeverity: severity(fe.known_error_min_severity, ['feedback', 'email', 'known_error_min_severity']) ?? de.knownErrorMinSeverity,
+    repeatAfterDays: num(fe.repeat_after_days, ['feedback', 'email', 'repeat_after_days'], { max: 3660 }) ?? de.repeatAfterDays,
+    recentRuns: num(fe.recent_runs, ['feedback', 'email', 'recent_runs'], { integer: true, min: 0, max: 100 }) ?? de.recentRuns,
+    maxJobs: num(fe.max_jobs, ['feedback', 'email', 'max_jobs'], { integer: true, min: 1, max: 100 }) ?? de.maxJobs,
+  };
+  const addresses: Record<string, string> = {};
+  for (const [user, v] of Object.entries(mapping(d.addresses, ['addresses'], undefined, 'a mapping of user to email address'))) {
+    addresses[user] = pattern(v, ['addresses', user], EMAIL_ADDRESS, 'an email address') ?? bad(['addresses', user], 'is empty');
+  }
 
   const jk = mapping(d.job_key, ['job_key'], JOB_KEY, 'a mapping (rules, extra_rules, workflow_tags)');
   return {
@@ -278,6 +298,7 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     fiscalYearStartMonth: num(d.fiscal_year_start_month, ['fiscal_year_start_month'], { integer: true, min: 1, max: 12 }) ?? 1,
     superusers: given(d.superusers) ? names(d.superusers, ['superusers'], 'account names') : [...DEFAULT_SUPERUSERS],
     emailDomain: pattern(d.email_domain, ['email_domain'], /^[^@\s]+\.[^@\s]+$/, 'a domain such as example.org (no @)'),
+    addresses,
     prices,
     clusters,
     teams,
@@ -286,7 +307,7 @@ export function parseSettings(doc: unknown, file: string, lineOf: (keys: Keys) =
     smtp,
     newsletter,
     // knowledge_base: as written; feedback/kb.ts resolves it against the settings file's directory
-    feedback: { heuristics, knowledgeBase: str(fb.knowledge_base, ['feedback', 'knowledge_base']) },
+    feedback: { heuristics, knowledgeBase: str(fb.knowledge_base, ['feedback', 'knowledge_base']), email },
     jobKey: {
       rules: rules(jk.rules, ['job_key', 'rules']),
       extraRules: rules(jk.extra_rules, ['job_key', 'extra_rules']) ?? [],

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { LineCounter } from 'yaml';
 import { UsageError } from './errors.js';
-import { DEFAULT_FIGURE_THRESHOLDS, DEFAULT_HEURISTICS, DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone, parseSettings } from './settings-parse.js';
+import { DEFAULT_FEEDBACK_EMAIL, DEFAULT_FIGURE_THRESHOLDS, DEFAULT_HEURISTICS, DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone, parseSettings } from './settings-parse.js';
 
-export { DEFAULT_FIGURE_THRESHOLDS, DEFAULT_HEURISTICS, DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone };
+export { DEFAULT_FEEDBACK_EMAIL, DEFAULT_FIGURE_THRESHOLDS, DEFAULT_HEURISTICS, DEFAULT_STORAGE, DEFAULT_SUPERUSERS, checkTimeZone };
 
 export interface JobKeyRule {
   pattern: string;
@@ -92,6 +92,20 @@ export interface HeuristicSettings {
   bands: Record<Exclude<HeuristicName, 'superuser'>, Bands | null>;
 }
 
+/** Who gets the feedback emails about what (`feedback.email`); defaults DEFAULT_FEEDBACK_EMAIL. */
+export interface FeedbackEmailSettings {
+  /** A heuristic's finding is emailed when at least this severe. */
+  minSeverity: Severity;
+  /** A known error (the knowledge base's entry severity) is emailed when at least this severe. */
+  knownErrorMinSeverity: Severity;
+  /** The same finding on the same job key reaches the same owner at most once in this many days. */
+  repeatAfterDays: number;
+  /** How many recent runs of a job's key the email lists. */
+  recentRuns: number;
+  /** Jobs an email shows in full; the next ones get a line each (feedback/batch.ts BRIEF_JOBS), the rest a later email. */
+  maxJobs: number;
+}
+
 /** The cost model: prices per unit of use, all optional. */
 export interface Prices {
   currency?: string;
@@ -143,8 +157,10 @@ export interface Settings {
   fiscalYearStartMonth: number;
   /** Accounts that are the platform's own (a job submitted by one is worth a word). */
   superusers: string[];
-  /** user@emailDomain is a user's address. */
+  /** user@emailDomain is a user's address… */
   emailDomain?: string;
+  /** …unless this names another (`addresses:`, user → address). */
+  addresses: Record<string, string>;
   prices?: Prices;
   clusters: Record<string, ClusterSettings>;
   teams: Record<string, Team>;
@@ -157,6 +173,7 @@ export interface Settings {
     heuristics: HeuristicSettings;
     /** The team's knowledge-base directory (`feedback.knowledge_base`). */
     knowledgeBase?: string;
+    email: FeedbackEmailSettings;
   };
   jobKey: {
     /** Replaces the built-in name rules when given. */
@@ -172,7 +189,7 @@ export const SETTINGS_FILE = 'gazette.yaml';
 
 /** The settings when there is no settings file. */
 export function defaultSettings(): Settings {
-  return { fiscalYearStartMonth: 1, superusers: [...DEFAULT_SUPERUSERS], clusters: {}, teams: {}, storage: { ...DEFAULT_STORAGE }, figures: { ...DEFAULT_FIGURE_THRESHOLDS }, feedback: { heuristics: structuredClone(DEFAULT_HEURISTICS) }, jobKey: { extraRules: [] } };
+  return { fiscalYearStartMonth: 1, superusers: [...DEFAULT_SUPERUSERS], clusters: {}, teams: {}, storage: { ...DEFAULT_STORAGE }, figures: { ...DEFAULT_FIGURE_THRESHOLDS }, addresses: {}, feedback: { heuristics: structuredClone(DEFAULT_HEURISTICS), email: { ...DEFAULT_FEEDBACK_EMAIL } }, jobKey: { extraRules: [] } };
 }
 
 export function loadSettings(explicit?: string, cwd = process.cwd()): Settings {

@@ -162,7 +162,7 @@ describe('settings', () => {
       ],
       ['clusters:\n  hpc:\n    timezone: Mars/Olympus\n', 'gazette.yaml: clusters.hpc.timezone: unknown time zone "Mars/Olympus". Use an IANA name such as Europe/Paris or UTC.'],
       ['clusters:\n  hpc:\n    tz: UTC\n', 'gazette.yaml:3: clusters.hpc.tz is not a setting gazette knows (here: timezone, capacity).'],
-      ['newsletters: yes\n', 'gazette.yaml:1: newsletters is not a setting gazette knows (at the top level: cluster, timezone, fiscal_year_start_month, superusers, email_domain, prices, clusters, teams, storage, job_key, smtp, figures, newsletter, feedback).'],
+      ['newsletters: yes\n', 'gazette.yaml:1: newsletters is not a setting gazette knows (at the top level: cluster, timezone, fiscal_year_start_month, superusers, email_domain, addresses, prices, clusters, teams, storage, job_key, smtp, figures, newsletter, feedback).'],
       ['newsletter: yes\n', 'gazette.yaml:1: newsletter must be a mapping (name, logo, colours).'],
       ['newsletter:\n  colours:\n    accent: "red;}body{"\n', 'gazette.yaml:3: newsletter.colours.accent must be a colour such as #35618f or teal (got "red;}body{").'],
       ['newsletter:\n  colours:\n    highlight: "#fff"\n', 'gazette.yaml:3: newsletter.colours.highlight is not a setting gazette knows (here: primary, secondary, accent, warning, danger, text, muted, grid, background).'],
@@ -182,6 +182,10 @@ describe('settings', () => {
       ['smtp:\n  password_env: $GAZETTE_PW\n', 'gazette.yaml:2: smtp.password_env must be the name of an environment variable, such as GAZETTE_SMTP_PASSWORD (got "$GAZETTE_PW").'],
       ['smtp:\n  from: gazette\n', 'gazette.yaml:2: smtp.from must be an address such as gazette@example.org or "Cluster Gazette <gazette@example.org>" (got "gazette").'],
       ['smtp:\n  timeout_s: 0\n', 'gazette.yaml:2: smtp.timeout_s must be a number from 1 to 3600 (got 0).'],
+      ['addresses:\n  svc_etl: etl-team\n', 'gazette.yaml:2: addresses.svc_etl must be an email address (got "etl-team").'],
+      ['feedback:\n  email:\n    min_severity: high\n', 'gazette.yaml:3: feedback.email.min_severity must be one of none, low, moderate, severe, critical (got "high").'],
+      ['feedback:\n  email:\n    repeat_days: 7\n', 'gazette.yaml:3: feedback.email.repeat_days is not a setting gazette knows (here: min_severity, known_error_min_severity, repeat_after_days, recent_runs, max_jobs).'],
+      ['feedback:\n  email:\n    recent_runs: 2.5\n', 'gazette.yaml:3: feedback.email.recent_runs must be a whole number from 0 to 100 (got 2.5).'],
       ['smtp: mail.example.org\n', 'gazette.yaml:1: smtp must be a mapping (host, port, secure, starttls, user, password_env, from, timeout_s).'],
     ];
     for (const [yaml, want] of cases) {

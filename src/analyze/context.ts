@@ -34,6 +34,12 @@ export async function prepareConnection(conn: DuckDBConnection, settings: Settin
   await registerSettingsTables(conn, settings);
 }
 
+/** The cluster's capacity over time on the connection (capacity_intervals) and its macros; after figure_macros. */
+export async function prepareCapacity(conn: DuckDBConnection, cluster: string): Promise<void> {
+  await materializeSqlFile(conn, 'capacity_intervals', 'capacity_intervals', { cluster });
+  await executeSqlFile(conn, 'capacity_macros');
+}
+
 /** Set up the connection for one cluster's figures (capacity, macros) and resolve the periods. */
 export async function clusterContext(
   conn: DuckDBConnection,
@@ -42,8 +48,8 @@ export async function clusterContext(
   timezone: string,
   period: Period,
 ): Promise<FigureContext> {
-  await materializeSqlFile(conn, 'capacity_intervals', 'capacity_intervals', { cluster });
   await executeSqlFile(conn, 'figure_macros');
+  await prepareCapacity(conn, cluster);
   const periods = periodsEndingWith(period, Math.max(TREND_PERIODS, yearAgo(period) + 1), settings.fiscalYearStartMonth);
   const spans = await instants(conn, timezone, periods);
   return { conn, settings, cluster, timezone, period: spans[0], history: spans };

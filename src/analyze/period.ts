@@ -70,3 +70,26 @@ export function periodsEndingWith(p: Period, n: number, fiscalYearStartMonth = 1
 
 /** How many periods back the same period a year earlier is. */
 export const yearAgo = (p: Period) => (p.kind === 'quarter' ? 4 : 12);
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(m|min|h|d|w)$/i;
+const UNIT_MS: Record<string, number> = { m: 60e3, min: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
+
+/** A moment on the command line: YYYY-MM-DD (midnight UTC) or an ISO 8601 date and time (UTC unless it says its offset). */
+export function parseMoment(text: string, flag: string): Date {
+  const t = text.trim();
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(t) ? `${t}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(t) ? t.replace(' ', 'T') : undefined;
+  const hasZone = iso !== undefined && /(Z|[+-]\d{2}:?\d{2})$/i.test(iso);
+  const d = iso === undefined ? new Date(NaN) : new Date(hasZone ? iso : `${iso}Z`);
+  if (Number.isNaN(d.getTime()) || (iso && d.toISOString().slice(0, 10) !== iso.slice(0, 10) && !hasZone)) {
+    const duration = flag === '--since' ? ', or a duration back from the window\'s end such as 24h, 7d, 90m or 2w' : '';
+    throw new UsageError(`${flag} ${text}: not a ${duration ? 'duration or a ' : ''}date. Write a date YYYY-MM-DD (midnight UTC) or a date and time such as 2026-10-01T06:00Z${duration}.`);
+  }
+  return d;
+}
+
+/** --since: a duration back from the window's end `until` (24h, 7d, 90m, 2w) or a moment (parseMoment). */
+export function parseSince(text: string, until: Date): Date {
+  const m = DURATION.exec(text.trim());
+  if (m) return new Date(until.getTime() - Number(m[1]) * UNIT_MS[m[2].toLowerCase()]);
+  return parseMoment(text, '--since');
+}

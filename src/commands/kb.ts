@@ -11,6 +11,7 @@ import { openWarehouse, resolveDbPath } from '../warehouse/open.js';
 import { loadKnowledgeBase, resolveKbDir, type KnowledgeBase } from '../feedback/kb.js';
 import { checkRe2 } from '../feedback/kb-re2.js';
 import { checkAgainstWarehouse, newestJobEnd, type KbCheckReport } from '../feedback/kb-check.js';
+import { parseSince } from '../analyze/period.js';
 
 export interface KbCheckFlags {
   db?: string;
@@ -20,21 +21,8 @@ export interface KbCheckFlags {
   top?: string;
 }
 
-const DAY_MS = 86_400_000;
 const n = (v: number) => v.toLocaleString('en-US');
 const day = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
-
-/**
- * The window's start: a date (YYYY-MM-DD, UTC) or time (ISO 8601), or a duration (`30d`, `24h`,
- * `2w`) counted back from the window's end.
- */
-export function parseSince(since: string, until: Date): Date {
-  const m = /^(\d+)\s*([hdw])$/.exec(since.trim());
-  if (m) return new Date(until.getTime() - Number(m[1]) * { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }[m[2] as 'h' | 'd' | 'w']);
-  const t = /^\d{4}-\d{2}-\d{2}$/.test(since) ? Date.parse(`${since}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(since) ? Date.parse(since) : NaN;
-  if (Number.isNaN(t)) throw new UsageError(`--since ${since}: not a duration or a date. Write it like 30d, 24h, 2w or 2026-10-01.`);
-  return new Date(t);
-}
 
 function describeBase(kb: KnowledgeBase): string[] {
   const builtIn = kb.entries.filter((e) => e.origin === 'built-in').length + kb.overridden.length;

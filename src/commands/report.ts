@@ -10,13 +10,13 @@ import type { Figures } from '../analyze/figures.js';
 import { writeDirectoryAtomic, type DirectoryFiles } from '../deliver/atomic-dir.js';
 import { writeFileAtomic } from '../deliver/atomic-write.js';
 import { composeEmail, GMAIL_CLIP_BYTES, htmlSizeBytes, type EmailMessage } from '../deliver/email.js';
-import { smtpFromOptions, type SmtpFlags } from '../deliver/smtp-options.js';
+import { senderOf, smtpFromOptions, type SmtpFlags } from '../deliver/smtp-options.js';
 import { sendEmail } from '../deliver/smtp.js';
 import { UsageError } from '../errors.js';
 import { renderNewsletter, type Logo } from '../render/newsletter.js';
 import { archiveEditions, renderArchive } from '../render/newsletter-archive.js';
 import { readNote } from '../render/newsletter-note.js';
-import { loadTemplates } from '../render/newsletter-templates.js';
+import { loadTemplates } from '../render/templates.js';
 import { DEFAULT_NEWSLETTER_NAME } from '../render/newsletter-view.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { figuresJson, periodFigures, type PeriodFlags } from './figures.js';
@@ -87,7 +87,7 @@ export async function runReport(flags: ReportFlags): Promise<void> {
     process.stderr.write(`warning: the email's HTML is ${htmlBytes} bytes, over Gmail's ${GMAIL_CLIP_BYTES}: Gmail will clip it. Shorten the note or the top lists (settings figures.top).\n`);
   }
   const message: EmailMessage = {
-    from: smtp?.from ?? flags.smtpFrom ?? settings.smtp?.from ?? `${look.name} <gazette@${settings.emailDomain ?? 'localhost'}>`,
+    from: senderOf(settings, flags, look.name),
     to: flags.to ?? [],
     cc: flags.cc,
     subject: edition.subject,

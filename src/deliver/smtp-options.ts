@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { STARTTLS_MODES } from '../settings-parse.js';
-import type { SmtpConfig, StartTls } from '../settings.js';
+import type { Settings, SmtpConfig, StartTls } from '../settings.js';
 import type { SmtpSettings } from './smtp.js';
 
 /** The --smtp-* flags as commander hands them over (values as typed, so strings). */
@@ -65,4 +65,9 @@ export function smtpFromOptions(config: SmtpConfig | undefined, flags: SmtpFlags
     timeoutS: numberFlag(flags.smtpTimeout, '--smtp-timeout', 1, 3600, false) ?? c.timeoutS ?? SMTP_DEFAULT_TIMEOUT_S,
     from: flags.smtpFrom ?? c.from,
   };
+}
+
+/** The From of the messages a command composes: --smtp-from, else smtp.from, else "NAME <gazette@email_domain>". */
+export function senderOf(settings: Pick<Settings, 'smtp' | 'emailDomain'>, flags: SmtpFlags, name: string): string {
+  return flags.smtpFrom ?? settings.smtp?.from ?? `${name} <gazette@${settings.emailDomain ?? 'localhost'}>`;
 }

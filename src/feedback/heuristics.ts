@@ -6,7 +6,8 @@
  */
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { HEURISTICS, SEVERITIES, type Bands, type HeuristicName, type HeuristicSettings, type Settings, type Severity } from '../settings.js';
-import { executeSqlFile, materializeSqlFile, runSqlFile } from '../warehouse/run-sql-file.js';
+import { prepareCapacity } from '../analyze/context.js';
+import { executeSqlFile, runSqlFile } from '../warehouse/run-sql-file.js';
 import { registerSettingsTables } from '../warehouse/settings-tables.js';
 
 /** The numbers each heuristic's finding rests on (queries/job_findings.sql says how each is computed). */
@@ -56,8 +57,8 @@ export type JobSelection = { cluster: string; includeNone?: boolean } & ({ since
 /** Set up a connection for one cluster's heuristics: settings tables, capacity over time, the shared macros. */
 export async function prepareHeuristics(conn: DuckDBConnection, settings: Settings, cluster: string): Promise<void> {
   await registerSettingsTables(conn, settings);
-  await materializeSqlFile(conn, 'capacity_intervals', 'capacity_intervals', { cluster });
   await executeSqlFile(conn, 'figure_macros');
+  await prepareCapacity(conn, cluster);
 }
 
 /** The bands that grade a superuser job (value 1) at the settings' severity: 1 up to it, never above. */

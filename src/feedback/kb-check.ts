@@ -6,7 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Settings } from '../settings.js';
 import { prepareConnection } from '../analyze/context.js';
-import { executeSqlFile, materializeSqlFile, runSqlFile } from '../warehouse/run-sql-file.js';
+import { executeSqlFile, runSqlFile } from '../warehouse/run-sql-file.js';
 import type { KbEntry, KnowledgeBase } from './kb.js';
 import { knownErrorMatcher, type KbJob } from './kb-match.js';
 
@@ -44,9 +44,8 @@ export async function newestJobEnd(conn: DuckDBConnection, cluster?: string): Pr
 }
 
 export async function checkAgainstWarehouse(conn: DuckDBConnection, settings: Settings, kb: KnowledgeBase, w: KbCheckWindow, top: number): Promise<KbCheckReport> {
-  // figure_macros (for error_signature) stands on the settings tables and a cluster's capacity_intervals; which cluster's does not matter here
+  // figure_macros (for error_signature) stands on the settings tables
   await prepareConnection(conn, settings);
-  await materializeSqlFile(conn, 'capacity_intervals', 'capacity_intervals', { cluster: w.cluster ?? '' });
   await executeSqlFile(conn, 'figure_macros');
   const rows = await runSqlFile<FailureRow>(conn, 'kb_check_failures', {
     since: w.since.toISOString(),

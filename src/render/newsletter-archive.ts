@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Figures } from '../analyze/figures.js';
 import { chartColours, type NewsletterLook } from './chart-theme.js';
-import type { NewsletterTemplates } from './newsletter-templates.js';
+import type { NewsletterTemplates } from './templates.js';
 import { DEFAULT_NEWSLETTER_NAME } from './newsletter-view.js';
 
 export interface ArchiveEdition {

@@ -11,7 +11,7 @@ import { chartFontFaceCss } from './chart-font.js';
 import { chartColours, type NewsletterLook } from './chart-theme.js';
 import { renderChart } from './charts.js';
 import type { EditorNote } from './newsletter-note.js';
-import { loadTemplates, mjmlToHtml, type NewsletterTemplates } from './newsletter-templates.js';
+import { loadTemplates, mjmlToHtml, type NewsletterTemplates } from './templates.js';
 import { newsletterView, type ChartRef, type NewsletterView } from './newsletter-view.js';
 
 /** The newsletter's logo: a URL as it is, or an image file's bytes (a data URI on the web, a cid: image in the email). */

@@ -374,6 +374,26 @@ export const MIGRATIONS: Migration[] = [
     description: 'app_details: Spark executor memory asked for and peak used',
     statements: APP_DETAIL_MEMORY_COLUMNS.map(([n, t]) => `alter table app_details add column ${ident(n)} ${t}`),
   },
+  {
+    version: 7,
+    description: 'feedback_sent (what each feedback email told whom, so a finding is not repeated within the period)',
+    statements: [
+      // One row per finding a delivered feedback email carried. `gazette feedback` leaves out a
+      // finding whose (cluster, job_key, finding, owner) has a row within repeat_after_days.
+      `create table feedback_sent (
+        cluster varchar not null,
+        job_key varchar not null,       -- the job's job_key, or its job_id when it has none
+        finding varchar not null,       -- a heuristic's name, or known_error:<knowledge-base id>
+        owner varchar not null,         -- the user the email was about
+        job_id varchar not null,        -- the job the email showed it on
+        severity varchar not null,
+        recipients varchar not null,    -- To and Cc, comma-separated
+        message_id varchar,
+        via varchar not null,           -- outbox (written as .eml) | smtp (accepted by the server)
+        delivered_at timestamp not null -- the run's "now" (--until, else the clock), UTC
+      )`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

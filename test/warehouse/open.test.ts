@@ -58,7 +58,7 @@ describe('warehouse', () => {
     assert.equal(v.value, String(SCHEMA_VERSION));
     const tables = await query<{ table_name: string }>(db, `select table_name from information_schema.tables where table_schema = 'main' order by 1`);
     assert.deepEqual(tables.map((t) => t.table_name), [
-      'app_details', 'business_series', 'capacity_snapshots', 'gazette_meta', 'incidents', 'ingest_marks', 'ingest_runs', 'jobs', 'rejected_rows', 'storage_rollups', 'storage_snapshots', 'storage_usage',
+      'app_details', 'business_series', 'capacity_snapshots', 'feedback_sent', 'gazette_meta', 'incidents', 'ingest_marks', 'ingest_runs', 'jobs', 'rejected_rows', 'storage_rollups', 'storage_snapshots', 'storage_usage',
     ]);
     const cols = async (t: string) =>
       (await query<{ column_name: string }>(db, `select column_name from information_schema.columns where table_name = $t order by ordinal_position`, { t })).map((c) => c.column_name);

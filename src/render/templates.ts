@@ -1,7 +1,7 @@
 /**
- * The newsletter's templates: Handlebars files in templates/ (the web page, the MJML email, the
- * plain text, the archive) and their partials in templates/partials/, each read and compiled once
- * per run. `--templates DIR` overrides any of them by file name: `DIR/NAME` (or `DIR/partials/NAME`
+ * The templates: Handlebars files in templates/ (the newsletter's web page, MJML email, plain text
+ * and archive; the feedback email's MJML and plain text, render/feedback-email.ts) and their
+ * partials in templates/partials/, each read and compiled once per run. `--templates DIR` overrides any of them by file name: `DIR/NAME` (or `DIR/partials/NAME`
  * for a partial) wins over the built-in one. A template that does not parse, fails while filling,
  * or (the email) fails MJML's strict validation is a configuration error naming its file (exit 2).
  */
@@ -52,45 +52,57 @@ const TEXT_HELPERS = {
     cells.map((c, i) => (i === 0 ? c.text : `${columns[i]?.label ?? ''}: ${c.text}`)).join(' · '),
 };
 
-export function loadTemplates(overrideDir?: string): NewsletterTemplates {
+type CompileOptions = Parameters<typeof Handlebars.compile>[1];
+
+/** Compile a template's text once, naming its file when it does not parse. */
+function compileText(hb: typeof Handlebars, text: string, file: string, options: CompileOptions = {}): HandlebarsTemplateDelegate {
+  try {
+    hb.parse(text); // syntax errors now, with the file's name, not at the first fill
+    return hb.compile(text, { strict: false, ...options });
+  } catch (e) {
+    throw new UsageError(`${file}: the template does not parse: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`);
+  }
+}
+
+/**
+ * A Handlebars environment with the text helpers and every partial (built-in, or the override
+ * directory's partials/ of the same name); `text: true` for plain text (nothing HTML-escaped).
+ */
+export function templateEnv(overrideDir: string | undefined, text: boolean): typeof Handlebars {
   const partialNames = new Set(fs.readdirSync(path.join(builtInTemplateDir(), 'partials')).filter((f) => f.endsWith('.hbs')));
   const overridePartials = overrideDir ? path.join(overrideDir, 'partials') : undefined;
   if (overridePartials && fs.existsSync(overridePartials)) for (const f of fs.readdirSync(overridePartials)) if (f.endsWith('.hbs')) partialNames.add(f);
+  const options = text ? { noEscape: true } : {};
+  const hb = Handlebars.create();
+  hb.registerHelper(TEXT_HELPERS);
+  for (const name of [...partialNames].sort()) {
+    const file = templatePath(`partials/${name}`, overrideDir);
+    hb.registerPartial(name.replace(/\.hbs$/, ''), compileText(hb, read(file), file, options));
+  }
+  return hb;
+}
 
-  const compile = (hb: typeof Handlebars, file: string, options: CompileOptions = {}) => {
-    const text = read(file);
+/** A template's file compiled in an environment; filling it names the file on failure. */
+export function compileTemplate(hb: typeof Handlebars, file: string, text: boolean, source = read(file)): Filler {
+  const compiled = compileText(hb, source, file, text ? { noEscape: true } : {});
+  return (data) => {
     try {
-      hb.parse(text); // syntax errors now, with the file's name, not at the first fill
-      return hb.compile(text, { strict: false, ...options });
+      return compiled(data);
     } catch (e) {
-      throw new UsageError(`${file}: the template does not parse: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`);
+      throw new UsageError(`${file}: the template (or a partial it uses) fails to fill: ${(e as Error).message.split('\n')[0]}`);
     }
-  };
-  const env = (options: CompileOptions) => {
-    const hb = Handlebars.create();
-    hb.registerHelper(TEXT_HELPERS);
-    for (const name of [...partialNames].sort()) hb.registerPartial(name.replace(/\.hbs$/, ''), compile(hb, templatePath(`partials/${name}`, overrideDir), options));
-    return hb;
-  };
-  const html = env({});
-  const text = env({ noEscape: true });
-  const paths = Object.fromEntries(Object.entries(TEMPLATE_FILES).map(([k, f]) => [k, templatePath(f, overrideDir)])) as Record<TemplateName, string>;
-  const compiled = Object.fromEntries(
-    Object.entries(paths).map(([k, file]) => [k, k === 'text' ? compile(text, file, { noEscape: true }) : compile(html, file)]),
-  ) as Record<TemplateName, HandlebarsTemplateDelegate>;
-  return {
-    paths,
-    fill(name, data) {
-      try {
-        return compiled[name](data);
-      } catch (e) {
-        throw new UsageError(`${paths[name]}: the template (or a partial it uses) fails to fill: ${(e as Error).message.split('\n')[0]}`);
-      }
-    },
   };
 }
 
-type CompileOptions = Parameters<typeof Handlebars.compile>[1];
+export function loadTemplates(overrideDir?: string): NewsletterTemplates {
+  const html = templateEnv(overrideDir, false);
+  const text = templateEnv(overrideDir, true);
+  const paths = Object.fromEntries(Object.entries(TEMPLATE_FILES).map(([k, f]) => [k, templatePath(f, overrideDir)])) as Record<TemplateName, string>;
+  const fillers = Object.fromEntries(
+    Object.entries(paths).map(([k, file]) => [k, compileTemplate(k === 'text' ? text : html, file, k === 'text')]),
+  ) as Record<TemplateName, Filler>;
+  return { paths, fill: (name, data) => fillers[name](data) };
+}
 
 /** The email's MJML (filled) to HTML, validated strictly: an invalid template is named with MJML's complaints. */
 export async function mjmlToHtml(mjml: string, templateFile: string): Promise<string> {

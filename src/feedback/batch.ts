@@ -1,0 +1,213 @@
+/**
+ * What the feedback emails say, to whom: the findings on the jobs selected (a window of ended jobs
+ * on each cluster, or one job) — the heuristics' at or above feedback.email.min_severity, and the
+ * known error of each failed job at or above known_error_min_severity — reduced to one per
+ * (cluster, job key, finding, owner): the latest job that shows it, with how many runs did. Those
+ * already delivered within repeat_after_days (feedback_sent) are left out, and what is left is
+ * grouped into one email per owner, listing the findings by job.
+ *
+ * Everything here is data; rendering is render/feedback-email.ts, delivery commands/feedback.ts.
+ */
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { computeUnit } from '../analyze/figures.js';
+import { SEVERITIES, type Settings, type Severity } from '../settings.js';
+import { runSqlFile } from '../warehouse/run-sql-file.js';
+import { findingsFor, type Finding } from './heuristics.js';
+import { findJob, jobsById, prepareJobQueries, recentRuns, type JobRecord, type RunRecord } from './jobs.js';
+import type { KbEntry, KnowledgeBase } from './kb.js';
+import { knownErrorMatcher } from './kb-match.js';
+
+/** One finding on one job, to tell its owner. */
+export interface FeedbackItem {
+  cluster: string;
+  /** The job's job_key, or its id where it has none: what "the same job" means for repeats. */
+  jobKey: string;
+  owner: string;
+  /** A heuristic's name, or known_error:<knowledge-base id>. */
+  finding: string;
+  severity: Severity;
+  /** The latest job of the key (in the selection) that shows the finding. */
+  jobId: string;
+  heuristic?: Finding;
+  knownError?: KbEntry;
+  /** Jobs of the key in the selection that show it, the latest included. */
+  runs: number;
+  /** The end of the earliest of them (ISO 8601, UTC). */
+  firstEnd: string | null;
+}
+
+/** Which jobs: those that ended in [since, until) on the clusters, or one job (on a cluster, or any). */
+export type FeedbackSelection = { clusters: string[]; since: Date; until: Date } | { cluster: string | null; jobId: string };
+
+/** The states a job's known error is looked for in (kb_check_failures.sql's). */
+const FAILED_STATES = ['FAILED', 'KILLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED'];
+
+export const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
+const atLeast = (s: Severity, min: Severity) => severityRank(s) >= severityRank(min);
+const jobRef = (cluster: string, jobId: string) => `${cluster}\u0000${jobId}`;
+
+export interface Collected {
+  items: FeedbackItem[];
+  /** The jobs the items name, by jobRef(cluster, job id). */
+  jobs: Map<string, JobRecord>;
+  /** Findings on jobs with no user: nobody to tell. */
+  ownerless: number;
+}
+
+/** The findings of the selection, one per (cluster, job key, finding, owner); --job's id must name one job (findJob). */
+export async function collectFeedback(conn: DuckDBConnection, settings: Settings, kb: KnowledgeBase, sel: FeedbackSelection): Promise<Collected> {
+  await prepareJobQueries(conn, settings);
+  const email = settings.feedback.email;
+  const match = knownErrorMatcher(kb);
+  const raw: { job: JobRecord; finding: string; severity: Severity; heuristic?: Finding; knownError?: KbEntry }[] = [];
+  const jobs = new Map<string, JobRecord>();
+
+  const evaluate = async (cluster: string, findings: Finding[], failedIds: string[]) => {
+    const wanted = findings.filter((f) => atLeast(f.severity, email.minSeverity));
+    const ids = [...new Set([...wanted.map((f) => f.jobId), ...failedIds])];
+    const rows = ids.length ? await jobsById(conn, ids, cluster) : [];
+    for (const j of rows) jobs.set(jobRef(j.cluster, j.job_id), j);
+    for (const f of wanted) raw.push({ job: jobs.get(jobRef(cluster, f.jobId))!, finding: f.heuristic, severity: f.severity, heuristic: f });
+    for (const j of rows) {
+      if (!FAILED_STATES.includes(j.state)) continue;
+      const known = match(j);
+      if (known && atLeast(known.severity, email.knownErrorMinSeverity)) raw.push({ job: j, finding: `known_error:${known.id}`, severity: known.severity, knownError: known });
+    }
+  };
+
+  if ('jobId' in sel) {
+    const job = await findJob(conn, sel.jobId, sel.cluster);
+    await evaluate(job.cluster, await findingsFor(conn, settings, { cluster: job.cluster, jobId: job.job_id }), [job.job_id]);
+  } else {
+    for (const cluster of sel.clusters) {
+      const findings = await findingsFor(conn, settings, { cluster, since: sel.since.toISOString(), until: sel.until.toISOString() });
+      const failed = await runSqlFile<{ job_id: string }>(conn, 'kb_check_failures', { since: sel.since.toISOString(), until: sel.until.toISOString(), cluster });
+      await evaluate(cluster, findings, failed.map((r) => r.job_id));
+    }
+  }
+
+  // one per (cluster, key, finding, owner): the latest job (by end, then id) that shows it
+  const byKey = new Map<string, FeedbackItem>();
+  let ownerless = 0;
+  const later = (a: JobRecord, b: JobRecord) => (a.end_time ?? '') > (b.end_time ?? '') || ((a.end_time ?? '') === (b.end_time ?? '') && a.job_id > b.job_id);
+  for (const r of raw) {
+    if (!r.job.user) {
+      ownerless++;
+      continue;
+    }
+    const jobKey = r.job.job_key ?? r.job.job_id;
+    const k = [r.job.cluster, jobKey, r.finding, r.job.user].join('\u0000');
+    const seen = byKey.get(k);
+    if (!seen) {
+      byKey.set(k, { cluster: r.job.cluster, jobKey, owner: r.job.user, finding: r.finding, severity: r.severity, jobId: r.job.job_id, heuristic: r.heuristic, knownError: r.knownError, runs: 1, firstEnd: r.job.end_time });
+      continue;
+    }
+    const first = (seen.firstEnd ?? '') < (r.job.end_time ?? '') ? seen.firstEnd : r.job.end_time;
+    if (later(r.job, jobs.get(jobRef(seen.cluster, seen.jobId))!)) Object.assign(seen, { severity: r.severity, jobId: r.job.job_id, heuristic: r.heuristic, knownError: r.knownError });
+    seen.runs++;
+    seen.firstEnd = first;
+  }
+  return { items: [...byKey.values()], jobs, ownerless };
+}
+
+/** The items not delivered to their owner within repeat_after_days of `now` (feedback_sent). */
+export async function notSentRecently(conn: DuckDBConnection, items: FeedbackItem[], now: Date, days: number): Promise<{ fresh: FeedbackItem[]; repeats: number }> {
+  const sent = new Set(
+    (await runSqlFile<{ cluster: string; job_key: string; finding: string; owner: string }>(conn, 'feedback_sent_recently', { now: now.toISOString(), days }))
+      .map((r) => [r.cluster, r.job_key, r.finding, r.owner].join('\u0000')),
+  );
+  const fresh = items.filter((i) => !sent.has([i.cluster, i.jobKey, i.finding, i.owner].join('\u0000')));
+  return { fresh, repeats: items.length - fresh.length };
+}
+
+/** One job in an email: its record, its findings (worst first) and its key's recent runs. */
+export interface FeedbackJob {
+  job: JobRecord;
+  /** vcore-hours or CPU-hours (computeUnit). */
+  unit: string;
+  items: FeedbackItem[];
+  history: RunRecord[];
+}
+
+/** One email: to an owner, about their jobs. */
+export interface FeedbackEmail {
+  owner: string;
+  team: string;
+  to: string[];
+  cc: string[];
+  worst: Severity;
+  /** Shown in full: worst finding first, then the latest job first (feedback.email.max_jobs of them). */
+  jobs: FeedbackJob[];
+  /** The next ones (up to BRIEF_JOBS), one line each. */
+  brief: FeedbackJob[];
+  /** Jobs with findings left for a later email: not in this one, so not remembered as told. */
+  held: number;
+  /** The findings the email carries (of jobs and brief). */
+  items: FeedbackItem[];
+}
+
+/** At most this many jobs are listed one line each after those shown in full. */
+export const BRIEF_JOBS = 40;
+
+/** A user's address: settings addresses, else user@email_domain, else their team's list. */
+export function addressOf(settings: Settings, user: string, team: string): string | undefined {
+  return settings.addresses[user] ?? (settings.emailDomain ? `${user}@${settings.emailDomain}` : settings.teams[team]?.mailingList);
+}
+
+const byWorst = (a: FeedbackItem, b: FeedbackItem) => severityRank(b.severity) - severityRank(a.severity) || a.finding.localeCompare(b.finding);
+
+/**
+ * The emails: one per owner with their items grouped by job, the team's mailing list in copy when
+ * a finding is severe or worse; owners with no address are returned apart. Recent runs come from
+ * the warehouse (settings feedback.email.recent_runs).
+ */
+export async function planEmails(conn: DuckDBConnection, settings: Settings, collected: Collected, items: FeedbackItem[]): Promise<{ emails: FeedbackEmail[]; unaddressed: { owner: string; items: number }[] }> {
+  const runs = settings.feedback.email.recentRuns;
+  const history = new Map<string, RunRecord[]>();
+  for (const cluster of [...new Set(items.map((i) => i.cluster))].sort()) {
+    const keys = [...new Set(items.filter((i) => i.cluster === cluster).map((i) => collected.jobs.get(jobRef(i.cluster, i.jobId))!.job_key).filter((k): k is string => k !== null))];
+    for (const [key, list] of await recentRuns(conn, cluster, keys, runs)) history.set(`${cluster}\u0000${key}`, list);
+  }
+  const units = new Map<string, string>();
+  const byOwner = new Map<string, FeedbackItem[]>();
+  for (const i of items) byOwner.set(i.owner, [...(byOwner.get(i.owner) ?? []), i]);
+
+  const emails: FeedbackEmail[] = [];
+  const unaddressed: { owner: string; items: number }[] = [];
+  for (const owner of [...byOwner.keys()].sort()) {
+    const mine = byOwner.get(owner)!.sort(byWorst);
+    const byJob = new Map<string, FeedbackJob>();
+    for (const i of mine) {
+      const ref = jobRef(i.cluster, i.jobId);
+      const job = collected.jobs.get(ref)!;
+      if (!units.has(job.cluster)) units.set(job.cluster, computeUnit(job.source));
+      const entry = byJob.get(ref) ?? { job, unit: units.get(job.cluster)!, items: [], history: job.job_key ? history.get(`${job.cluster}\u0000${job.job_key}`) ?? [] : [] };
+      entry.items.push(i);
+      byJob.set(ref, entry);
+    }
+    const jobs = [...byJob.values()].sort((a, b) => byWorst(a.items[0], b.items[0]) || (b.job.end_time ?? '').localeCompare(a.job.end_time ?? '') || a.job.job_id.localeCompare(b.job.job_id));
+    const team = jobs[0].job.team;
+    const worst = mine[0].severity;
+    const max = settings.feedback.email.maxJobs;
+    const [full, brief] = [jobs.slice(0, max), jobs.slice(max, max + BRIEF_JOBS)];
+    const to = addressOf(settings, owner, team);
+    if (!to) {
+      unaddressed.push({ owner, items: mine.length });
+      continue;
+    }
+    const list = settings.teams[team]?.mailingList;
+    const cc = list && list !== to && atLeast(worst, 'severe') ? [list] : [];
+    const told = [...full, ...brief].flatMap((j) => j.items);
+    emails.push({ owner, team, to: [to], cc, worst, jobs: full, brief, held: jobs.length - full.length - brief.length, items: told });
+  }
+  return { emails, unaddressed };
+}
+
+/** Remember what an email delivered (feedback_sent). */
+export async function recordDelivered(conn: DuckDBConnection, email: FeedbackEmail, messageId: string, via: 'outbox' | 'smtp', now: Date): Promise<void> {
+  const col = <K extends keyof FeedbackItem>(k: K) => listValue(email.items.map((i) => String(i[k])));
+  await runSqlFile(conn, 'feedback_record', {
+    clusters: col('cluster'), job_keys: col('jobKey'), findings: col('finding'), owners: col('owner'), job_ids: col('jobId'), severities: col('severity'),
+    recipients: [...email.to, ...email.cc].join(', '), message_id: messageId, via, now: now.toISOString(),
+  });
+}
