@@ -76,11 +76,11 @@ const UNIT_MS: Record<string, number> = { m: 60e3, min: 60e3, h: 3600e3, d: 8640
 
 /** A moment on the command line: YYYY-MM-DD (midnight UTC) or an ISO 8601 date and time (UTC unless it says its offset). */
 export function parseMoment(text: string, flag: string): Date {
-  const t = text.trim();
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(t) ? `${t}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(t) ? t.replace(' ', 'T') : undefined;
-  const hasZone = iso !== undefined && /(Z|[+-]\d{2}:?\d{2})$/i.test(iso);
-  const d = iso === undefined ? new Date(NaN) : new Date(hasZone ? iso : `${iso}Z`);
-  if (Number.isNaN(d.getTime()) || (iso && d.toISOString().slice(0, 10) !== iso.slice(0, 10) && !hasZone)) {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text.trim());
+  const d = m ? new Date(`${m[1]}T${m[2] ?? '00:00'}${m[3] ?? 'Z'}`) : new Date(NaN);
+  // a day that does not exist (2026-02-30) rolls over in Date: compare the day read with the day written
+  const sameDay = m !== null && !Number.isNaN(d.getTime()) && new Date(`${m[1]}T00:00Z`).toISOString().slice(0, 10) === m[1];
+  if (!sameDay) {
     const duration = flag === '--since' ? ', or a duration back from the window\'s end such as 24h, 7d, 90m or 2w' : '';
     throw new UsageError(`${flag} ${text}: not a ${duration ? 'duration or a ' : ''}date. Write a date YYYY-MM-DD (midnight UTC) or a date and time such as 2026-10-01T06:00Z${duration}.`);
   }

@@ -10,7 +10,7 @@
  */
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { computeUnit } from '../analyze/figures.js';
-import { SEVERITIES, type Settings, type Severity } from '../settings.js';
+import { HEURISTICS, SEVERITIES, type Settings, type Severity } from '../settings.js';
 import { runSqlFile } from '../warehouse/run-sql-file.js';
 import { findingsFor, type Finding } from './heuristics.js';
 import { findJob, jobsById, prepareJobQueries, recentRuns, type JobRecord, type RunRecord } from './jobs.js';
@@ -154,7 +154,10 @@ export function addressOf(settings: Settings, user: string, team: string): strin
   return settings.addresses[user] ?? (settings.emailDomain ? `${user}@${settings.emailDomain}` : settings.teams[team]?.mailingList);
 }
 
-const byWorst = (a: FeedbackItem, b: FeedbackItem) => severityRank(b.severity) - severityRank(a.severity) || a.finding.localeCompare(b.finding);
+/** A finding's place among equals: the known error first (what happened), then the heuristics in HEURISTICS order. */
+const findingRank = (i: FeedbackItem) => (i.knownError ? -1 : HEURISTICS.indexOf(i.heuristic!.heuristic));
+const byWorst = (a: FeedbackItem, b: FeedbackItem) =>
+  severityRank(b.severity) - severityRank(a.severity) || findingRank(a) - findingRank(b) || a.finding.localeCompare(b.finding);
 
 /**
  * The emails: one per owner with their items grouped by job, the team's mailing list in copy when

@@ -10,12 +10,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { FailureError, UsageError } from '../../src/errors.js';
 import { composeEmail, envelopeOf, GMAIL_CLIP_BYTES, htmlSizeBytes, writeEmail, type EmailMessage } from '../../src/deliver/email.js';
 import { smtpFromOptions } from '../../src/deliver/smtp-options.js';
 import { sendEmail, SmtpError, type SmtpSettings } from '../../src/deliver/smtp.js';
 import { fixture, tmpDir } from '../helpers.js';
+import { startServer } from '../smtp-server.js';
 
 /** A 1×1 PNG and a 2×1 one: two distinct images. */
 const PNG_1 = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a3d8a4d40000000049454e44ae426082', 'hex');
@@ -49,46 +49,6 @@ function message(over: Partial<EmailMessage> = {}): EmailMessage {
 /** The Content-Type of each MIME part, in the order they appear. */
 function partTypes(raw: Buffer): string[] {
   return [...raw.toString('latin1').matchAll(/^Content-Type: ([^;\r\n]+)/gm)].map((m) => m[1]);
-}
-
-interface Received {
-  mailFrom: string;
-  rcptTo: string[];
-  raw: Buffer;
-  secure: boolean;
-  user?: string;
-}
-
-/** An SMTP server on 127.0.0.1 that keeps what it receives; closed after the suite. */
-async function startServer(options: SMTPServerOptions & { reject?: string[] } = {}) {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    logger: false,
-    disabledCommands: options.secure || options.key ? [] : ['STARTTLS'],
-    authOptional: true,
-    ...options,
-    onRcptTo(address, _session, cb) {
-      cb(options.reject?.includes(address.address) ? Object.assign(new Error('5.1.1 no such user'), { responseCode: 550 }) : null);
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          rcptTo: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks),
-          secure: session.secure,
-          user: session.user as string | undefined,
-        });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as net.AddressInfo).port;
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { port, received };
 }
 
 function smtp(port: number, over: Partial<SmtpSettings> = {}): SmtpSettings {
