@@ -113,7 +113,7 @@ export async function runFeedback(flags: FeedbackFlags): Promise<void> {
       const messageId = messageIdOf(raw);
       const file = path.join(outbox, `${stamp}-${safe(email.owner)}-${messageId.slice(0, 8)}.eml`);
       if (flags.dryRun) {
-        process.stdout.write(`${[...email.to, ...email.cc.map((c) => `cc ${c}`)].join(', ')}\t${email.worst}\t${email.jobs.length + email.brief.length} job${email.jobs.length + email.brief.length === 1 ? '' : 's'}, ${email.items.length} finding${email.items.length === 1 ? '' : 's'}\t${rendered.subject}\n`);
+        process.stdout.write(`${[...email.to, ...email.cc.map((c) => `cc ${c}`)].join(', ')}\t${email.worst}\t${email.jobs.length + email.brief.length + email.rest.length} job${email.jobs.length + email.brief.length + email.rest.length === 1 ? '' : 's'}, ${email.items.length} finding${email.items.length === 1 ? '' : 's'}\t${rendered.subject}\n`);
         if (writeFiles) writeFileAtomic(file, raw);
         continue;
       }

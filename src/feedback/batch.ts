@@ -140,13 +140,13 @@ export interface FeedbackEmail {
   jobs: FeedbackJob[];
   /** The next ones (up to BRIEF_JOBS), one line each. */
   brief: FeedbackJob[];
-  /** Jobs with findings left for a later email: not in this one, so not remembered as told. */
-  held: number;
-  /** The findings the email carries (of jobs and brief). */
+  /** The jobs after those, counted by finding only (the email stays readable). */
+  rest: FeedbackJob[];
+  /** Every finding the email carries, counted ones included: all are remembered as told. */
   items: FeedbackItem[];
 }
 
-/** At most this many jobs are listed one line each after those shown in full. */
+/** At most this many jobs are listed one line each after those shown in full; the rest are counted by finding. */
 export const BRIEF_JOBS = 40;
 
 /** A user's address: settings addresses, else user@email_domain, else their team's list. */
@@ -200,8 +200,7 @@ export async function planEmails(conn: DuckDBConnection, settings: Settings, col
     }
     const list = settings.teams[team]?.mailingList;
     const cc = list && list !== to && atLeast(worst, 'severe') ? [list] : [];
-    const told = [...full, ...brief].flatMap((j) => j.items);
-    emails.push({ owner, team, to: [to], cc, worst, jobs: full, brief, held: jobs.length - full.length - brief.length, items: told });
+    emails.push({ owner, team, to: [to], cc, worst, jobs: full, brief, rest: jobs.slice(max + BRIEF_JOBS), items: mine });
   }
   return { emails, unaddressed };
 }

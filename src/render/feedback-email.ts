@@ -105,10 +105,20 @@ function historyNote(j: FeedbackJob): string | undefined {
   return `${last}: ${failed === 0 ? 'none failed' : failed === j.history.length ? (failed === 1 ? 'it failed' : 'all failed') : `${failed} failed`}.`;
 }
 
+/** The jobs past the brief list, counted by finding: "Asks for far more memory than it uses: 98 jobs". */
+function restView(email: FeedbackEmail) {
+  const count = new Map<string, number>();
+  for (const j of email.rest) for (const i of j.items) {
+    const title = i.knownError ? `Known error: ${i.knownError.title}` : HEURISTIC_TITLES[i.heuristic!.heuristic];
+    count.set(title, (count.get(title) ?? 0) + 1);
+  }
+  return [...count].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([title, jobs]) => ({ title, jobs: `${n(jobs)} job${jobs === 1 ? '' : 's'}` }));
+}
+
 export function feedbackSubject(email: FeedbackEmail, look: FeedbackLook): string {
   const first = email.jobs[0];
   const what = first.items[0].knownError ? `known error: ${first.items[0].knownError.title}` : HEURISTIC_TITLES[first.items[0].heuristic!.heuristic].toLowerCase();
-  const n = email.jobs.length + email.brief.length + email.held;
+  const n = email.jobs.length + email.brief.length + email.rest.length;
   return n === 1
     ? `[${look.name}] Your job ${first.job.name ?? first.job.job_id}: ${what}`
     : `[${look.name}] ${n} of your jobs need a look: ${what}, and more`;
@@ -131,8 +141,9 @@ export function feedbackView(email: FeedbackEmail, look: FeedbackLook, date: Dat
       name: j.job.name ?? j.job.job_id, jobId: j.job.job_id, cluster: j.job.cluster, ended: when(j.job.end_time),
       findings: j.items.map((i) => itemView(i, j.unit, c)),
     })),
-    held: email.held,
-    count: email.jobs.length + email.brief.length + email.held,
+    rest: restView(email),
+    restJobs: email.rest.length,
+    count: email.jobs.length + email.brief.length + email.rest.length,
     colours: c,
   };
 }
