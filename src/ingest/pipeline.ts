@@ -15,11 +15,12 @@
  * A source whose statement costs more to plan than to run on a small file (Spark event logs:
  * ~150 ms of binding and optimizing per log) can stage many files in one statement
  * (Source.stageMany). Each staging connection then takes small files (hashed before staging) in
- * groups of up to GROUP_FILES files and GROUP_BYTES, stages each group in one go — its rows and
- * rejects tagged with `_input`, the file's place in the group — and splits them into each file's
- * own staging tables, so from there on a grouped file is merged, counted, recorded in
- * ingest_runs and skipped on reload exactly like a file staged alone. If a group fails, its
- * files are staged again one by one: only a bad file fails, with the message it gets alone.
+ * groups of up to GROUP_FILES files and GROUP_BYTES, stages each group in one go into the group's
+ * staging tables, each row and reject tagged with its file's run (staged.ts). The merger reads a
+ * grouped file's rows there, so from there on a grouped file is merged, counted, recorded in
+ * ingest_runs and skipped on reload exactly like a file staged alone, and a file that breaks the
+ * merge is rolled back alone. If a group fails to stage, its files are staged again one by one:
+ * only a bad file fails, with the message it gets alone.
  *
  * The pipeline is the same for every format; the source's target (targets.ts) names the table
  * and how a loaded row replaces stored ones: by key (jobs, capacity and storage snapshots), by
@@ -38,6 +39,7 @@ import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node
 import type { Warehouse } from '../warehouse/open.js';
 import { ident } from '../warehouse/schema.js';
 import { FileFormatError, duckdbReason, type ClusterZones, type Source } from './source.js';
+import { dropStagedSql, ownRows, ownTables, stageGroupTables, stagedSelect, type Claimed, type FileMeta, type StagedFile } from './staged.js';
 import type { Settings } from '../settings.js';
 
 export interface IngestOptions {
@@ -87,42 +89,6 @@ export const BATCH_FILES = 48;
  */
 export const GROUP_FILES = 48;
 export const GROUP_BYTES = 64 << 20;
-
-interface FileMeta {
-  /** Where to read it. */
-  path: string;
-  /** What to call it in ingest_runs, rejected_rows and messages. */
-  file: string;
-  size: number;
-  mtimeMs: number;
-  sha256?: string;
-  /** Source.variant: what the load depends on besides the content. */
-  variant?: string;
-}
-
-/** A file a staging worker took, not skipped. */
-interface Claimed {
-  index: number;
-  runId: number;
-  meta: FileMeta;
-  started: Date;
-  t0: number;
-  /** Its SHA-256 into meta.sha256 (done before staging unless the file is large). */
-  hashing: Promise<unknown>;
-}
-
-/** A staged file waiting for the merger. */
-interface StagedFile {
-  index: number;
-  runId: number;
-  meta: FileMeta;
-  started: Date;
-  t0: number;
-  rows: number;
-  /** Source records read (more than `rows` where the format aggregates them). */
-  read: number;
-  rejects: number;
-}
 
 export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: IngestOptions): Promise<FileResult[]> {
   const target = opts.source.target;
@@ -182,7 +148,6 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
    * on the staging connections, so that the one merger has less to do.
    */
   const complete = (rows: string) => (finishing ? finishing.wrap(rows) : rows);
-  const union = (batch: StagedFile[], what: 'rows' | 'rej') => batch.map((s) => `select * from stg.${what}_${s.runId}`).join(' union all ');
 
   /** Replace and insert a batch's rows in the target table (inside mergeBatch's transaction). */
   const writeRows = async (batch: StagedFile[]) => {
@@ -195,15 +160,15 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
         `delete from ${table} where ingest_run_id in (select id from ingest_runs where format = $f and status = 'loaded' and list_contains($files, file))`,
         { f: format, files: listValue([...last.keys()]) },
       );
-      await main.run(`insert into ${table} (${cols}, ingest_run_id) select ${cols}, ingest_run_id from (${union([...last.values()], 'rows')})`);
+      await main.run(`insert into ${table} (${cols}, ingest_run_id) select ${cols}, ingest_run_id from (${stagedSelect([...last.values()], 'rows')})`);
       return;
     }
     if (id.by === 'group') {
       // The latest staged file of each group replaces every stored row of the group.
       const groupCols = id.group.map(ident).join(', ');
-      const latest = `select * from (${union(batch, 'rows')}) s qualify ingest_run_id = max(ingest_run_id) over (partition by ${id.group.map((k) => `s.${ident(k)}`).join(', ')})`;
+      const latest = `select * from (${stagedSelect(batch, 'rows')}) s qualify ingest_run_id = max(ingest_run_id) over (partition by ${id.group.map((k) => `s.${ident(k)}`).join(', ')})`;
       const sameGroup = id.group.map((k) => `${table}.${ident(k)} = g.${ident(k)}`).join(' and ');
-      await main.run(`delete from ${table} using (select distinct ${groupCols} from (${union(batch, 'rows')})) g where ${sameGroup}`);
+      await main.run(`delete from ${table} using (select distinct ${groupCols} from (${stagedSelect(batch, 'rows')})) g where ${sameGroup}`);
       await main.run(`insert into ${table} (${cols}, ingest_run_id) select ${cols}, ingest_run_id from (${latest})`);
       return;
     }
@@ -213,11 +178,11 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       id.key.map((k) => `${a}.${ident(k)} ${nullable.has(k) ? 'is not distinct from' : '='} ${b}.${ident(k)}`).join(' and ');
     // A key twice in the batch (a RUNNING then a FINISHED snapshot of a job) keeps its newest row;
     // the window that picks it is skipped when, as usual, every key is there once.
-    const keys = batch.map((s) => `select ${keyCols} from stg.rows_${s.runId}`).join(' union all ');
+    const keys = stagedSelect(batch, 'rows', keyCols);
     const dupes = Number((await main.runAndReadAll(`select count(*) from (select ${keyCols} from (${keys}) group by all having count(*) > 1)`)).getRows()[0][0]);
     const dedup = dupes
-      ? `select * from (${union(batch, 'rows')}) s qualify row_number() over (partition by ${id.key.map((k) => `s.${ident(k)}`).join(', ')} order by ${id.newestFirst}) = 1`
-      : union(batch, 'rows');
+      ? `select * from (${stagedSelect(batch, 'rows')}) s qualify row_number() over (partition by ${id.key.map((k) => `s.${ident(k)}`).join(', ')} order by ${id.newestFirst}) = 1`
+      : stagedSelect(batch, 'rows');
     const insert = (where: string) =>
       main.run(
         `with d as (${dedup}) insert into ${table} (${cols}, ingest_run_id)
@@ -246,7 +211,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       await writeRows(batch);
       await target.afterMerge?.(main, { lo: Math.min(...batch.map((s) => s.runId)), hi: Math.max(...batch.map((s) => s.runId)) }, opts.settings);
       await main.run(
-        `insert into rejected_rows select ingest_run_id, $cluster, $format, file, line, reason, raw from (${union(batch, 'rej')}) order by ingest_run_id, line`,
+        `insert into rejected_rows select ingest_run_id, $cluster, $format, file, line, reason, raw from (${stagedSelect(batch, 'rej')}) order by ingest_run_id, line`,
         { cluster: opts.cluster, format },
       );
       const written = new Map<number, number>(
@@ -266,8 +231,9 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     }
   };
 
-  const dropStaged = async (s: StagedFile) => {
-    await main.run(`drop table if exists stg.rows_${s.runId}; drop table if exists stg.rej_${s.runId}`);
+  const dropStaged = async (done: StagedFile[]) => {
+    const sql = dropStagedSql(done);
+    if (sql) await main.run(sql);
   };
 
   let pending: StagedFile[] = [];
@@ -297,7 +263,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
         return;
       }
     }
-    for (const s of batch) await dropStaged(s);
+    await dropStaged(batch);
   };
 
   let next = 0;
@@ -407,7 +373,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
           await conn.runAndReadAll(`select (select count(*) from ${rowsTable}), (select count(*) from stg.rej_${runId})`)
         ).getRows()[0].map(Number);
       }
-      staged = { index: i, runId, meta, started, t0, rows, read: sel.read ?? rows, rejects };
+      staged = { index: i, runId, meta, started, t0, rows, read: sel.read ?? rows, rejects, tables: ownTables(runId) };
     } catch (e) {
       await conn.run(`drop table if exists stg.rows_${runId}; drop table if exists stg.rej_${runId}`);
       const reason = e instanceof FileFormatError ? e.message : duckdbReason(e);
@@ -426,22 +392,19 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   };
   /** A staged file waits for the merger; a batch large enough is merged. */
   const queue = async (conn: DuckDBConnection, staged: StagedFile) => {
-    await finishing?.check?.(conn, `stg.rows_${staged.runId}`, staged.meta.file, format, warnOnce);
+    await finishing?.check?.(conn, ownRows(staged), staged.meta.file, format, warnOnce);
     pending.push(staged);
     pendingRows += staged.rows;
     if (pendingRows >= batchRows || pending.length >= BATCH_FILES) await onMain(flush);
   };
   /**
-   * Stage a group of files in one statement (Source.stageMany: one plan for them all), then split
-   * its rows and rejects into each file's staging tables, as stageOne makes them. If the group
-   * fails, its files are staged one by one, so that only a bad file fails, with its own message.
+   * Stage a group of files in one statement (Source.stageMany: one plan for them all) into the
+   * group's staging tables (staged.ts). If the group fails, its files are staged one by one, so
+   * that only a bad file fails, with its own message.
    */
   const stageGroup = async (group: Claimed[]) => {
     const staged = group.length > 1 ? await withConn(async (conn) => {
-      const together = await stageTogether(conn, group).catch(async () => {
-        await conn.run(group.map((c) => `drop table if exists stg.rows_${c.runId}; drop table if exists stg.rej_${c.runId};`).join(' '));
-        return undefined;
-      });
+      const together = await stageTogether(conn, group).catch(() => undefined);
       for (const s of together ?? []) await queue(conn, s);
       return together;
     }) : undefined;
@@ -449,25 +412,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   };
   const stageTogether = async (conn: DuckDBConnection, group: Claimed[]): Promise<StagedFile[]> => {
     const sel = await opts.source.stageMany!(stageContext(conn), group.map((c) => ({ file: c.meta.path, size: c.meta.size })));
-    const runs = listValue(group.map((c) => c.runId));
-    await conn.run(
-      `create temp table grp_rows as select *, cast($runs[_input + 1] as bigint) as ingest_run_id from (${complete(sel.rows.sql)})`,
-      { ...sel.rows.params, ...finishing?.params, runs },
-    );
-    await conn.run(
-      `create temp table grp_rej as select _input, cast($runs[_input + 1] as bigint) as ingest_run_id, $files[_input + 1] as file, line, reason, raw from (${sel.rejects.sql})`,
-      { ...sel.rejects.params, runs, files: listValue(group.map((c) => c.meta.file)) },
-    );
-    const perFile = async (table: string) =>
-      new Map((await conn.runAndReadAll(`select _input, count(*) from ${table} group by 1`)).getRows().map(([k, n]) => [Number(k), Number(n)]));
-    const [rows, rejects] = [await perFile('grp_rows'), await perFile('grp_rej')];
-    for (const [k, c] of group.entries()) {
-      await conn.run(
-        `create table stg.rows_${c.runId} as select * exclude (_input) from grp_rows where _input = ${k};
-         create table stg.rej_${c.runId} as select * exclude (_input) from grp_rej where _input = ${k}`,
-      );
-    }
-    return group.map((c, k) => ({ index: c.index, runId: c.runId, meta: c.meta, started: c.started, t0: c.t0, rows: rows.get(k) ?? 0, read: rows.get(k) ?? 0, rejects: rejects.get(k) ?? 0 }));
+    return stageGroupTables(conn, sel, group, complete, finishing?.params);
   };
 
   const workers = Math.max(1, Math.min(opts.concurrency ?? 2, files.length));

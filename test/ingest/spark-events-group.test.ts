@@ -1,7 +1,8 @@
 /**
  * Spark event logs staged many at once (Source.stageMany, pipeline.ts): a group of logs gives
  * exactly what each log gives alone — rows, rejected lines with their numbers, ingest_runs — and
- * a bad log in a group fails alone, with the message it gets alone, while the others load.
+ * a bad log in a group fails alone, with the message it gets alone, while the others load: one
+ * that cannot be read, and one whose row the warehouse refuses at the merge.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -63,6 +64,7 @@ describe('spark-events: many logs staged in one statement', () => {
   const dir = tmpDir();
   const goods: string[] = [];
   let noStart = '';
+  let noAppId = '';
   before(() => {
     const real = spark('real');
     goods.push(...fs.readdirSync(real).map((f) => path.join(real, f)));
@@ -78,6 +80,9 @@ describe('spark-events: many logs staged in one statement', () => {
     // Hand-made: a log that lost its first part (no SparkListenerApplicationStart).
     noStart = path.join(dir, 'spark-log-without-application-start');
     fs.writeFileSync(noStart, fs.readFileSync(path.join(real, 'local-1422981759269'), 'utf8').split('\n').filter((l) => !l.includes('SparkListenerApplicationStart')).join('\n'));
+    // Hand-made: an application start without its "App ID": it stages (a row with no job id), but the warehouse refuses the row.
+    noAppId = path.join(dir, 'spark-application-start-without-app-id');
+    fs.writeFileSync(noAppId, fs.readFileSync(path.join(real, 'local-1422981780767'), 'utf8').replace(/"App ID":"local-1422981780767",/, ''));
   });
 
   it('a group gives exactly the rows, rejects and runs each log gives alone, in one stageMany call', async () => {
@@ -102,5 +107,19 @@ describe('spark-events: many logs staged in one statement', () => {
     const failed = (JSON.parse(together.runs) as { file: string; status: string; message: string }[]).filter((r) => r.status !== 'loaded');
     assert.deepEqual(failed.map((r) => [path.basename(r.file), r.status]), [['spark-log-without-application-start', 'failed']]);
     assert.match(failed[0].message, /^cannot be read as spark-events: it has no SparkListenerApplicationStart event/);
+  });
+
+  it('a log of a group that breaks the merge rolls back alone, named, read from its group\'s staging tables; the others load', async () => {
+    const files = [...goods.slice(0, 3), noAppId, ...goods.slice(3)];
+    const alone = await load(files, false);
+    const together = await load(files, true);
+    assert.deepEqual(together.calls, { alone: 0, groups: [files.length] });
+    for (const k of ['details', 'jobs', 'rejects', 'runs'] as const) assert.equal(together[k], alone[k], k);
+    const runs = JSON.parse(together.runs) as { file: string; status: string; message: string }[];
+    const failed = runs.filter((r) => r.status !== 'loaded');
+    assert.deepEqual(failed.map((r) => [path.basename(r.file), r.status]), [['spark-application-start-without-app-id', 'failed']]);
+    assert.match(failed[0].message, /^could not be merged into the warehouse: .*NOT NULL.*job_id/);
+    assert.equal(runs.filter((r) => r.status === 'loaded').length, goods.length);
+    assert.equal(JSON.parse(together.details).length, 16 + 2 + 1);
   });
 });
