@@ -89,6 +89,17 @@ export const BATCH_FILES = 48;
  */
 export const GROUP_FILES = 48;
 export const GROUP_BYTES = 64 << 20;
+/** Files looked at (and, if small, hashed) ahead of the last claimed: the next group of each staging connection. */
+const LOOK_AHEAD = 2 * GROUP_FILES;
+
+/** A file looked at before it is claimed (claim). */
+interface Look {
+  meta: FileMeta;
+  /** A loaded run with the same path, size and modification time. */
+  byStat?: LoadedRun;
+  /** A small file's hash, into meta.sha256. */
+  hashing?: Promise<unknown>;
+}
 
 export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: IngestOptions): Promise<FileResult[]> {
   const target = opts.source.target;
@@ -314,27 +325,49 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     skipped.push({ c, message: `already loaded (run ${prior.id}); --reload loads it again` });
     if (skipped.length >= BATCH_FILES) await onMain(recordSkipped);
   };
+  /**
+   * What claiming a file needs first: its metadata, whether a loaded run has the same path, size
+   * and modification time (then it is the same content, as make and rsync assume, so reloading a
+   * large tree reads no file again), and else a small file's hash. Files are looked at in order,
+   * one at a time, up to LOOK_AHEAD files beyond the last claimed: the hashing (on Node's thread)
+   * overlaps the staging (on DuckDB's) instead of holding up a worker before each group.
+   */
+  const looks: Promise<Look>[] = [];
+  let lookChain: Promise<unknown> = Promise.resolve();
+  const lookUpTo = (end: number) => {
+    for (let j = looks.length; j < Math.min(end, files.length); j++) {
+      const l = lookChain.then(() => lookAt(j));
+      l.catch(() => undefined); // awaited by the claim, which says why
+      looks[j] = l;
+      lookChain = l.then((x) => x.hashing?.catch(() => undefined), () => undefined);
+    }
+  };
+  const lookAt = async (i: number): Promise<Look> => {
+    const meta = await fileMeta(files[i]);
+    meta.variant = opts.source.variant?.(meta.path, opts.at, opts.settings.storage);
+    const byStat = opts.reload ? undefined : loaded!.byStat.get(statKey(meta.file, meta.size, meta.mtimeMs, meta.variant));
+    // A large file is hashed while it is staged (the hash of 1.5 GB costs a second); a small one
+    // first, so that a loaded file under a new name or modification time is not staged for nothing.
+    const hashing = byStat || meta.size >= hashFirstBelow ? undefined : sha256(meta.path).then((h) => (meta.sha256 = h));
+    hashing?.catch(() => undefined); // an unreadable file: staging says why
+    return { meta, byStat, hashing };
+  };
   /** File i's run, unless its content was loaded before (then it is recorded as skipped). */
   const claim = async (i: number): Promise<Claimed | undefined> => {
     const started = new Date();
     const t0 = performance.now();
-    const meta = await fileMeta(files[i]);
-    meta.variant = opts.source.variant?.(meta.path, opts.at, opts.settings.storage);
-    const c: Claimed = { index: i, runId: firstRunId + i, meta, started, t0, hashing: Promise.resolve() };
-    // A loaded run of the same content: the same path, size and modification time is the same
-    // content (as make and rsync assume), so reloading a large tree reads no file again;
-    // otherwise the content hash decides.
-    const byStat = opts.reload ? undefined : loaded!.byStat.get(statKey(meta.file, meta.size, meta.mtimeMs, meta.variant));
+    lookUpTo(i + 1 + LOOK_AHEAD);
+    const { meta, byStat, hashing } = await looks[i];
+    const c: Claimed = { index: i, runId: firstRunId + i, meta, started, t0, hashing: hashing ?? Promise.resolve() };
     if (byStat) return void (await skip(c, byStat));
-    // A large file is hashed while it is staged (the hash of 1.5 GB costs a second); a small one
-    // first, so that a loaded file under a new name or modification time is not staged for nothing.
-    c.hashing = sha256(meta.path).then((h) => (meta.sha256 = h));
-    c.hashing.catch(() => undefined); // an unreadable file: staging says why
-    if (meta.size < hashFirstBelow) {
-      await c.hashing.catch(() => undefined);
-      const prior = opts.reload || meta.sha256 === undefined ? undefined : loaded!.bySha.get(shaKey(meta.sha256, meta.variant));
-      if (prior) return void (await skip(c, prior));
+    if (!hashing) {
+      c.hashing = sha256(meta.path).then((h) => (meta.sha256 = h));
+      c.hashing.catch(() => undefined);
+      return c;
     }
+    await hashing.catch(() => undefined);
+    const prior = opts.reload || meta.sha256 === undefined ? undefined : loaded!.bySha.get(shaKey(meta.sha256, meta.variant));
+    if (prior) return void (await skip(c, prior));
     return c;
   };
   const stageContext = (conn: DuckDBConnection) => ({
