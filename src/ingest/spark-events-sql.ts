@@ -1,6 +1,7 @@
 /**
  * The SELECT that maps Spark event logs' events (`stg_spark_ev`: _input, line, text, f, event,
- * short — made by spark-events.ts) into one `app_details` row per log (`_input`, the log's place
+ * short; `stg_spark_logs`: the line before each log's first — made by spark-events.ts) into one
+ * `app_details` row per log (`_input`, the log's place
  * in the group staged together: one statement, so one plan, for many logs). Each line is parsed
  * once: `f` holds every field any figure reads (SPARK_EVENT_PATHS, one JSON path each, extracted
  * as text in one json_extract_string call), so the figures below are list lookups, not JSON
@@ -282,9 +283,9 @@ select
   null::json as counters,
   json_object('spark_version', log_start.spark_version, 'master', env.master, 'executor_memory', env.executor_memory,
               'events', all_events.n, 'unknown_events', unknown.counts) as extra,
-  app.line as _line,
+  app.line - stg_spark_logs.before as _line,
   app._input
-from app ${PER_LOG_CTES.map((c) => `left join ${c} using (_input)`).join(' ')}`;
+from app join stg_spark_logs using (_input) ${PER_LOG_CTES.map((c) => `left join ${c} using (_input)`).join(' ')}`;
 
 /** Where a figure reads an event's text, not just `f` (stg_spark_ev keeps the text of those events only): a TaskEnd without the Peak Execution Memory metric. */
 export const SPARK_TEXT_READ = `short = 'SparkListenerTaskEnd' and ${tf('peak')} is null`;

@@ -132,50 +132,46 @@ async function logFiles(file: string): Promise<LogFiles> {
 }
 
 /**
- * The logs' lines, parsed: `stg_spark_all` (_input: the log's place in `logs`, line, f, event,
- * short, text where still read) holds every line that is not blank, and `stg_spark_ev` the events
- * among them. The files are read in one go per codec (one read_csv of a list); a log's lines are
- * numbered along its stream (a rolling log's parts one after another), and `stg_spark_parts` says
- * which lines each file holds (for the rejects' reasons).
+ * The logs' lines, parsed: `stg_spark_all` (_input: the log's place in `logs`, part: the file's
+ * place among all the logs' files, line, blank, f, event, short, text where still read) holds
+ * every line, and `stg_spark_ev` the events among them. The files are read in one go per run of
+ * files with the same codec (one read_csv of a list), in order, and parsed as they are read (the
+ * text is not stored first): `line` numbers the lines of all the files on, one after another, so
+ * a log's own line number is `line` less `stg_spark_logs.before` (a rolling log's parts numbered
+ * on across them), and a part's line is counted from its first (`stg_spark_files`: which part is
+ * which file). Blank lines are kept, marked, so that they are counted.
  */
 async function readLogs(conn: StageContext['conn'], logs: LogFiles[]): Promise<void> {
   const files = logs.flatMap((log, input) => log.parts.map((part) => ({ ...part, input, rolled: log.rolled })));
-  await conn.run(`create temp table stg_spark_raw (filename varchar, rn bigint, text varchar)`);
-  for (const codec of new Set(files.map((f) => f.codec))) {
-    const list = files.filter((f) => f.codec === codec).map((f) => f.file);
-    const read = textLines(list, { compression: codec, maxLineBytes: Math.max(...list.map((f) => maxLineOf(f, codec))) });
-    await conn.run(`insert into stg_spark_raw select filename, line, text from (${read.sql})`, read.params);
-  }
-  // Each file's first line (as read) and lines: its lines' numbers in its log are `rn + delta`, first to last.
-  const read = new Map(
-    (await conn.runAndReadAll(`select filename, min(rn), count(*) from stg_spark_raw group by filename`)).getRows().map(([f, first, n]) => [String(f), [Number(first), Number(n)]]),
-  );
-  const parts = { input: [] as number[], filename: [] as string[], name: [] as string[], rolled: [] as boolean[], delta: [] as number[], first: [] as number[], last: [] as number[] };
-  let offset = 0;
-  files.forEach((f, i) => {
-    if (i === 0 || files[i - 1].input !== f.input) offset = 0;
-    const [first, n] = read.get(f.file) ?? [0, 0];
-    for (const [k, v] of Object.entries({ input: f.input, filename: f.file, name: f.name, rolled: f.rolled, delta: offset - first + 1, first: offset + 1, last: offset + n })) {
-      (parts[k as keyof typeof parts] as unknown[]).push(v);
-    }
-    offset += n;
-  });
+  const col = <T extends DuckDBValue>(f: (x: (typeof files)[number]) => T) => listValue(files.map(f));
   await conn.run(
-    `create temp table stg_spark_parts as
-     select unnest($input::bigint[]) as _input, unnest($filename::varchar[]) as filename, unnest($name::varchar[]) as name, unnest($rolled::boolean[]) as rolled,
-            unnest($delta::bigint[]) as delta, unnest($first::bigint[]) as first, unnest($last::bigint[]) as last`,
-    Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, listValue(v as DuckDBValue[])])),
+    `create temp table stg_spark_files as
+     select unnest($input::bigint[]) as _input, unnest($part::bigint[]) as part, unnest($filename::varchar[]) as filename,
+            unnest($name::varchar[]) as name, unnest($rolled::boolean[]) as rolled`,
+    { input: col((f) => f.input), part: listValue(files.map((_, k) => k)), filename: col((f) => f.file), name: col((f) => f.name), rolled: col((f) => f.rolled) },
   );
   // One JSON parse a line: every field the figures read, extracted at once (a line that is not JSON gives null).
   // A line is blank when ltrim leaves nothing, asked only of a line that does not start with `{`
   // (trim costs as much as the JSON parse: it reads every character to the end of the line).
+  const parse = (read: string) => `
+     select _input, part, line, blank, f, event, short, case when not blank and (event is null or (${SPARK_TEXT_READ})) then text end as text
+     from (select _input, part, line, blank, text, f, f[1] as event, case when contains(f[1], '.') then regexp_extract(f[1], '[^.]*$') else f[1] end as short
+           from (select p._input, p.part, r.line + $offset as line, r.blank, r.text,
+                        case when not r.blank then try(json_extract_string(r.text, ${SPARK_EVENT_PATHS})) end as f
+                 from (select *, not coalesce(starts_with(text, '{') or ltrim(text) <> '', false) as blank from (${read})) r
+                 join stg_spark_files p using (filename)))`;
+  let offset = 0;
+  for (let i = 0; i < files.length; ) {
+    let j = i + 1;
+    while (j < files.length && files[j].codec === files[i].codec) j++;
+    const list = files.slice(i, j).map((f) => f.file);
+    const read = textLines(list, { compression: files[i].codec, maxLineBytes: Math.max(...list.map((f) => maxLineOf(f, files[i].codec))) });
+    await conn.run(`${i ? 'insert into stg_spark_all' : 'create temp table stg_spark_all as'} ${parse(read.sql)}`, { ...read.params, offset });
+    if (j < files.length) offset = Number((await conn.runAndReadAll(`select count(*) from stg_spark_all`)).getRows()[0][0]);
+    i = j;
+  }
   await conn.run(
-    `create temp table stg_spark_all as
-     select _input, line, f, event, short, case when event is null or (${SPARK_TEXT_READ}) then text end as text
-     from (select _input, line, text, f, f[1] as event, case when contains(f[1], '.') then regexp_extract(f[1], '[^.]*$') else f[1] end as short
-           from (select p._input, r.rn + p.delta as line, r.text, try(json_extract_string(r.text, ${SPARK_EVENT_PATHS})) as f
-                 from stg_spark_raw r join stg_spark_parts p using (filename) where starts_with(r.text, '{') or ltrim(r.text) <> ''));
-     drop table stg_spark_raw;
+    `create temp table stg_spark_logs as select _input, min(line) - 1 as before from stg_spark_all group by _input;
      create temp view stg_spark_ev as select * from stg_spark_all where event is not null`,
   );
 }
@@ -196,7 +192,7 @@ async function stageLogs(ctx: GroupContext, files: string[]): Promise<StagedGrou
   // A log with no line but blank ones has no row.
   const counts = (
     await conn.runAndReadAll(
-      `select _input, count(*) filter (event is not null), count(*) filter (short = 'SparkListenerApplicationStart') from stg_spark_all group by _input order by _input`,
+      `select _input, count(*) filter (event is not null), count(*) filter (short = 'SparkListenerApplicationStart') from stg_spark_all where not blank group by _input order by _input`,
     )
   ).getRows().map((r) => r.map(Number));
   for (const [input, events, starts] of counts) {
@@ -220,14 +216,15 @@ async function stageLogs(ctx: GroupContext, files: string[]): Promise<StagedGrou
   }
   return {
     rejects: {
-      sql: `select l._input, l.line,
+      sql: `select l._input, l.line - g.before as line,
                 case when not json_valid(l.text) then 'not JSON (a SparkListener event is one JSON object a line; a log cut off mid-write ends in part of one)'
                      when json_type(l.text) <> 'OBJECT' then 'not a JSON object'
                      else 'no "Event" field naming the SparkListener event' end
-                || case when p.rolled then ' (' || p.name || ', line ' || (l.line - p.first + 1) || ')' else '' end as reason,
+                || case when p.rolled then ' (' || p.name || ', line ' || (l.line - pf.first + 1) || ')' else '' end as reason,
                 left(l.text, 2000) as raw
-              from stg_spark_all l join stg_spark_parts p on p._input = l._input and l.line between p.first and p.last
-              where l.event is null`,
+              from stg_spark_all l join stg_spark_logs g using (_input) join stg_spark_files p using (part)
+                join (select part, min(line) as first from stg_spark_all group by part) pf using (part)
+              where l.event is null and not l.blank`,
     },
     rows: { sql: SPARK_APP_SQL, params: { cluster: ctx.cluster, in_progress: listValue(logs.map((l) => l.inProgress)), known: KNOWN_JSON } },
   };
