@@ -204,8 +204,11 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       (await main.runAndReadAll(`select count(*) from (${keys}) d where exists (select 1 from ${table} t where ${sameKey('t', 'd')})`)).getRows()[0][0],
     );
     if (!stored) return insert('');
-    // Stored rows the batch's rows beat give way; a stored row that wins stays.
-    await main.run(`with d as (${dedup}) delete from ${table} using d where ${sameKey(table, 'd')} and ${id.beats('d', table)}`);
+    // Stored rows the batch's rows beat give way; a stored row that wins stays. Where each beats
+    // the other (a tie), the later run wins, as within a batch: a file given later than another
+    // of the same command may be merged first (the two staging connections race).
+    const tie = `(not ${id.beats(table, 'd')} or d.ingest_run_id > ${table}.ingest_run_id)`;
+    await main.run(`with d as (${dedup}) delete from ${table} using d where ${sameKey(table, 'd')} and ${id.beats('d', table)} and ${tie}`);
     await insert(`where not exists (select 1 from ${table} t where ${sameKey('t', 'd')})`);
   };
 
