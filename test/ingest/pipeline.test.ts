@@ -118,6 +118,36 @@ describe('ingest pipeline', () => {
     }
   });
 
+  it('a tie between two records of one command goes to the file given later, even when that file is merged first', async () => {
+    // Two records of one app, alike but for their name: neither is further on than the other.
+    const dir = tmpDir();
+    const [earlier, later] = ['earlier.json', 'later.json'].map((f) => path.join(dir, f));
+    const text = fs.readFileSync(yarn('eagle__sparkcompleteapp.json'), 'utf8');
+    fs.writeFileSync(earlier, text.replace('"Spark shell"', '"given first"'));
+    fs.writeFileSync(later, text.replace('"Spark shell"', '"given later"'));
+    const wh = await openWarehouse(path.join(dir, 'w.duckdb'));
+    try {
+      // The file given first waits to be staged until the later one is merged (a batch a file).
+      const source = await sourceFor('yarn-apps');
+      let merged: () => void = () => undefined;
+      const laterMerged = new Promise<void>((resolve) => (merged = resolve));
+      const held = { ...source, stage: async (ctx: Parameters<typeof source.stage>[0]) => (ctx.file === earlier && (await laterMerged), source.stage(ctx)) };
+      const order: string[] = [];
+      const opts = {
+        source: held, cluster: 'prod', timezone: 'UTC', settings: defaultSettings(), concurrency: 2, batchRows: 1,
+        onFile: (r: { file: string }) => (order.push(path.basename(r.file)), r.file === later && merged()),
+      };
+      const results = await ingestFiles(wh, [earlier, later], opts);
+      assert.deepEqual(results.map((r) => r.status), ['loaded', 'loaded']);
+      assert.deepEqual(order, ['later.json', 'earlier.json']);
+      const names = (await wh.conn.runAndReadAll(`select name from jobs where job_id = 'application_1479196259121_1041'`)).getRows();
+      assert.deepEqual(names, [['given later']]);
+      assert.deepEqual(results.map((r) => r.rowsWritten), [0, 2]); // the capture holds two apps
+    } finally {
+      wh.close();
+    }
+  });
+
   it('--reload replaces the rejected rows of the earlier load instead of adding them again', async () => {
     const db = path.join(tmpDir(), 'w.duckdb');
     assert.equal((await ingest(db, yarn('apps-finishedtime-not-a-number.json'))).code, 0);
