@@ -15,15 +15,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { clustersWithJobs } from '../analyze/figures.js';
 import { parseMoment, parseSince } from '../analyze/period.js';
-import { composeEmail, envelopeOf, type EmailMessage } from '../deliver/email.js';
-import { writeFileAtomic } from '../deliver/atomic-write.js';
+import { envelopeOf } from '../deliver/email.js';
 import { senderOf, smtpFromOptions, type SmtpFlags } from '../deliver/smtp-options.js';
 import { sendRaw, SmtpError } from '../deliver/smtp.js';
 import { FailureError, UsageError } from '../errors.js';
-import { collectFeedback, notSentRecently, planEmails, recordDelivered, type FeedbackEmail, type FeedbackSelection } from '../feedback/batch.js';
+import { collectFeedback, notSentRecently, planEmails, recordDelivered, type Delivery, type FeedbackEmail, type FeedbackSelection } from '../feedback/batch.js';
 import { n } from '../feedback/describe.js';
 import { loadKnowledgeBase, resolveKbDir } from '../feedback/kb.js';
-import { loadFeedbackTemplates, renderFeedbackEmail, type FeedbackLook } from '../render/feedback-email.js';
+import { composeFeedbackEmails } from '../feedback/compose.js';
+import { loadFeedbackTemplates, type FeedbackLook } from '../render/feedback-email.js';
 import { DEFAULT_NEWSLETTER_NAME } from '../render/newsletter-view.js';
 import { loadSettings } from '../settings.js';
 import { openWarehouse, resolveDbPath } from '../warehouse/open.js';
@@ -44,15 +44,6 @@ export interface FeedbackFlags extends SmtpFlags {
 
 export const DEFAULT_OUTBOX = path.join('out', 'outbox');
 
-/** A file name's part from a user name: letters, digits, dot, dash and underscore. */
-const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'user';
-
-/** The Message-ID composeEmail gave the message (a hash of its content). */
-function messageIdOf(raw: Buffer): string {
-  const m = /^Message-ID: <([^>]+)>/im.exec(raw.subarray(0, 4096).toString('latin1'));
-  return m ? m[1] : '';
-}
-
 /** SMTP failures that end the batch (the server or the login, not one message's recipients). */
 const FATAL_SMTP = new Set(['ECONNECTION', 'ETIMEDOUT', 'EAUTH', 'ENOAUTH', 'ETLS', 'EDNS', 'ESOCKET', 'ERROR']);
 
@@ -64,7 +55,7 @@ export async function runFeedback(flags: FeedbackFlags): Promise<void> {
   if (flags.job && flags.until) throw new UsageError('--until bounds a --since window; --job names its job.');
   const settings = loadSettings(flags.config);
   const kb = loadKnowledgeBase(resolveKbDir(flags.kb, settings));
-  const templates = await loadFeedbackTemplates(flags.templates);
+  await loadFeedbackTemplates(flags.templates); // a template problem stops the run before the warehouse is read
   const smtp = flags.send ? smtpFromOptions(settings.smtp, flags) : undefined;
   const now = flags.until ? parseMoment(flags.until, '--until') : new Date();
   const since = flags.since ? parseSince(flags.since, now) : undefined;
@@ -99,48 +90,42 @@ export async function runFeedback(flags: FeedbackFlags): Promise<void> {
       say(`warning: no address for ${unaddressed.map((u) => u.owner).join(', ')} (${n(unaddressed.reduce((s, u) => s + u.items, 0))} findings not sent): set email_domain, or the user under addresses:, or their team's mailing_list in the settings.`);
     }
 
-    const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+    const composed = await composeFeedbackEmails(emails, { templatesDir: flags.templates, look, from, now, outbox: writeFiles ? outbox : undefined });
     const failures: { email: FeedbackEmail; error: Error }[] = [];
     let delivered = 0;
-    if (writeFiles && emails.length) fs.mkdirSync(outbox, { recursive: true });
+    const written: Delivery[] = [];
     for (const [i, email] of emails.entries()) {
-      const rendered = renderFeedbackEmail(templates, email, look, now);
-      const message: EmailMessage = {
-        from, to: email.to, cc: email.cc, subject: rendered.subject, html: rendered.html, text: rendered.text, date: now,
-        headers: { 'X-Gazette-Feedback': email.owner },
-      };
-      const raw = await composeEmail(message);
-      const messageId = messageIdOf(raw);
-      const file = path.join(outbox, `${stamp}-${safe(email.owner)}-${messageId.slice(0, 8)}.eml`);
+      const { file, messageId, subject } = composed[i];
       if (flags.dryRun) {
-        process.stdout.write(`${[...email.to, ...email.cc.map((c) => `cc ${c}`)].join(', ')}\t${email.worst}\t${email.jobs.length + email.brief.length + email.rest.length} job${email.jobs.length + email.brief.length + email.rest.length === 1 ? '' : 's'}, ${email.items.length} finding${email.items.length === 1 ? '' : 's'}\t${rendered.subject}\n`);
-        if (writeFiles) writeFileAtomic(file, raw);
-        continue;
-      }
-      writeFileAtomic(file, raw);
-      if (!smtp) {
-        await recordDelivered(wh.conn, email, messageId, 'outbox', now);
-        delivered++;
-        continue;
-      }
-      try {
-        const result = await sendRaw(smtp, raw, envelopeOf(message));
-        if (result.rejected.length) say(`warning: ${smtp.host} refused ${result.rejected.join(', ')} for ${email.owner}'s email; it took ${result.accepted.join(', ')}.`);
-        const sentDir = path.join(outbox, 'sent');
-        fs.mkdirSync(sentDir, { recursive: true });
-        fs.renameSync(file, path.join(sentDir, path.basename(file)));
-        await recordDelivered(wh.conn, email, messageId, 'smtp', now);
-        delivered++;
-      } catch (e) {
-        failures.push({ email, error: e as Error });
-        if (e instanceof SmtpError && FATAL_SMTP.has(e.code)) {
-          for (const rest of emails.slice(i + 1)) failures.push({ email: rest, error: e });
-          // the rest are not even written: the next run composes them again
-          break;
+        const jobs = email.jobs.length + email.brief.length + email.rest.length;
+        process.stdout.write(`${[...email.to, ...email.cc.map((c) => `cc ${c}`)].join(', ')}\t${email.worst}\t${jobs} job${jobs === 1 ? '' : 's'}, ${email.items.length} finding${email.items.length === 1 ? '' : 's'}\t${subject}\n`);
+      } else if (!smtp) {
+        // remembered together once every file is written (one commit, not one per email)
+        written.push({ email, messageId });
+      } else {
+        try {
+          // what is sent is what was written
+          const result = await sendRaw(smtp, fs.readFileSync(file), envelopeOf({ from, to: email.to, cc: email.cc }));
+          if (result.rejected.length) say(`warning: ${smtp.host} refused ${result.rejected.join(', ')} for ${email.owner}'s email; it took ${result.accepted.join(', ')}.`);
+          const sentDir = path.join(outbox, 'sent');
+          fs.mkdirSync(sentDir, { recursive: true });
+          fs.renameSync(file, path.join(sentDir, path.basename(file)));
+          await recordDelivered(wh.conn, [{ email, messageId }], 'smtp', now);
+          delivered++;
+        } catch (e) {
+          failures.push({ email, error: e as Error });
+          if (e instanceof SmtpError && FATAL_SMTP.has(e.code)) {
+            // the server or the login, not this message: the rest would fail alike
+            for (const rest of emails.slice(i + 1)) failures.push({ email: rest, error: e });
+            break;
+          }
         }
       }
     }
-
+    if (written.length) {
+      await recordDelivered(wh.conn, written, 'outbox', now);
+      delivered = written.length;
+    }
     if (flags.dryRun) {
       say(`dry run: nothing sent, nothing remembered${writeFiles && emails.length ? `; the emails are in ${outbox}` : ''}.`);
       return;
@@ -151,7 +136,7 @@ export async function runFeedback(flags: FeedbackFlags): Promise<void> {
       const first = failures[0];
       throw new FailureError(
         `${n(failures.length)} of ${n(emails.length)} emails were not sent (${first.email.owner}: ${first.error.message}). ` +
-          `What was not sent is not remembered: fix the cause and run the same command again; it sends those and nothing already delivered. Unsent messages written so far are in ${outbox}.`,
+          `What was not sent is not remembered: fix the cause and run the same command again; it sends those and nothing already delivered. The unsent messages are in ${outbox}.`,
       );
     }
     if (emails.length) process.stdout.write(`${outbox}\n`);

@@ -64,7 +64,7 @@ export function addressesOf(fields: string[]): string[] {
   return fields.flatMap((f) => addressparser(f, { flatten: true }).map((a) => a.address).filter((a) => a !== ''));
 }
 
-export function envelopeOf(msg: EmailMessage): Envelope {
+export function envelopeOf(msg: Pick<EmailMessage, 'from' | 'to' | 'cc' | 'bcc'>): Envelope {
   const [from] = addressesOf([msg.from]);
   return { from: from ?? '', to: [...new Set(addressesOf([...msg.to, ...(msg.cc ?? []), ...(msg.bcc ?? [])]))] };
 }
@@ -108,6 +108,8 @@ export async function composeEmail(msg: EmailMessage): Promise<Buffer> {
     ],
     headers: msg.headers,
     newline: 'win',
+    // stated, not guessed: nodemailer would scan every text part to choose, which costs more than encoding it
+    textEncoding: 'quoted-printable',
     disableFileAccess: true,
     disableUrlAccess: true,
   });

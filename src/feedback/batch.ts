@@ -15,7 +15,7 @@ import { runSqlFile } from '../warehouse/run-sql-file.js';
 import { findingsFor, type Finding } from './heuristics.js';
 import { findJob, jobsById, prepareJobQueries, recentRuns, type JobRecord, type RunRecord } from './jobs.js';
 import type { KbEntry, KnowledgeBase } from './kb.js';
-import { knownErrorMatcher } from './kb-match.js';
+import { knownErrorMatcher, type KbJob } from './kb-match.js';
 
 /** One finding on one job, to tell its owner. */
 export interface FeedbackItem {
@@ -62,27 +62,28 @@ export async function collectFeedback(conn: DuckDBConnection, settings: Settings
   const raw: { job: JobRecord; finding: string; severity: Severity; heuristic?: Finding; knownError?: KbEntry }[] = [];
   const jobs = new Map<string, JobRecord>();
 
-  const evaluate = async (cluster: string, findings: Finding[], failedIds: string[]) => {
+  /** The findings and the failed jobs (what the knowledge base matches on) of a cluster, as items. */
+  const evaluate = async (cluster: string, findings: Finding[], failed: KbJob[]) => {
     const wanted = findings.filter((f) => atLeast(f.severity, email.minSeverity));
-    const ids = [...new Set([...wanted.map((f) => f.jobId), ...failedIds])];
-    const rows = ids.length ? await jobsById(conn, ids, cluster) : [];
-    for (const j of rows) jobs.set(jobRef(j.cluster, j.job_id), j);
-    for (const f of wanted) raw.push({ job: jobs.get(jobRef(cluster, f.jobId))!, finding: f.heuristic, severity: f.severity, heuristic: f });
-    for (const j of rows) {
-      if (!FAILED_STATES.includes(j.state)) continue;
-      const known = match(j);
-      if (known && atLeast(known.severity, email.knownErrorMinSeverity)) raw.push({ job: j, finding: `known_error:${known.id}`, severity: known.severity, knownError: known });
+    const known = new Map<string, KbEntry>();
+    for (const j of failed) {
+      const e = FAILED_STATES.includes(j.state ?? '') ? match(j) : undefined;
+      if (e && atLeast(e.severity, email.knownErrorMinSeverity)) known.set(j.job_id, e);
     }
+    const ids = [...new Set([...wanted.map((f) => f.jobId), ...known.keys()])];
+    for (const j of ids.length ? await jobsById(conn, ids, cluster) : []) jobs.set(jobRef(j.cluster, j.job_id), j);
+    for (const f of wanted) raw.push({ job: jobs.get(jobRef(cluster, f.jobId))!, finding: f.heuristic, severity: f.severity, heuristic: f });
+    for (const [id, e] of known) raw.push({ job: jobs.get(jobRef(cluster, id))!, finding: `known_error:${e.id}`, severity: e.severity, knownError: e });
   };
 
   if ('jobId' in sel) {
     const job = await findJob(conn, sel.jobId, sel.cluster);
-    await evaluate(job.cluster, await findingsFor(conn, settings, { cluster: job.cluster, jobId: job.job_id }), [job.job_id]);
+    await evaluate(job.cluster, await findingsFor(conn, settings, { cluster: job.cluster, jobId: job.job_id }), [job]);
   } else {
     for (const cluster of sel.clusters) {
       const findings = await findingsFor(conn, settings, { cluster, since: sel.since.toISOString(), until: sel.until.toISOString() });
-      const failed = await runSqlFile<{ job_id: string }>(conn, 'kb_check_failures', { since: sel.since.toISOString(), until: sel.until.toISOString(), cluster });
-      await evaluate(cluster, findings, failed.map((r) => r.job_id));
+      const failed = await runSqlFile<KbJob>(conn, 'kb_check_failures', { since: sel.since.toISOString(), until: sel.until.toISOString(), cluster });
+      await evaluate(cluster, findings, failed);
     }
   }
 
@@ -162,15 +163,9 @@ const byWorst = (a: FeedbackItem, b: FeedbackItem) =>
 /**
  * The emails: one per owner with their items grouped by job, the team's mailing list in copy when
  * a finding is severe or worse; owners with no address are returned apart. Recent runs come from
- * the warehouse (settings feedback.email.recent_runs).
+ * the warehouse (settings feedback.email.recent_runs), for the jobs shown in full.
  */
 export async function planEmails(conn: DuckDBConnection, settings: Settings, collected: Collected, items: FeedbackItem[]): Promise<{ emails: FeedbackEmail[]; unaddressed: { owner: string; items: number }[] }> {
-  const runs = settings.feedback.email.recentRuns;
-  const history = new Map<string, RunRecord[]>();
-  for (const cluster of [...new Set(items.map((i) => i.cluster))].sort()) {
-    const keys = [...new Set(items.filter((i) => i.cluster === cluster).map((i) => collected.jobs.get(jobRef(i.cluster, i.jobId))!.job_key).filter((k): k is string => k !== null))];
-    for (const [key, list] of await recentRuns(conn, cluster, keys, runs)) history.set(`${cluster}\u0000${key}`, list);
-  }
   const units = new Map<string, string>();
   const byOwner = new Map<string, FeedbackItem[]>();
   for (const i of items) byOwner.set(i.owner, [...(byOwner.get(i.owner) ?? []), i]);
@@ -184,7 +179,7 @@ export async function planEmails(conn: DuckDBConnection, settings: Settings, col
       const ref = jobRef(i.cluster, i.jobId);
       const job = collected.jobs.get(ref)!;
       if (!units.has(job.cluster)) units.set(job.cluster, computeUnit(job.source));
-      const entry = byJob.get(ref) ?? { job, unit: units.get(job.cluster)!, items: [], history: job.job_key ? history.get(`${job.cluster}\u0000${job.job_key}`) ?? [] : [] };
+      const entry = byJob.get(ref) ?? { job, unit: units.get(job.cluster)!, items: [], history: [] };
       entry.items.push(i);
       byJob.set(ref, entry);
     }
@@ -202,14 +197,30 @@ export async function planEmails(conn: DuckDBConnection, settings: Settings, col
     const cc = list && list !== to && atLeast(worst, 'severe') ? [list] : [];
     emails.push({ owner, team, to: [to], cc, worst, jobs: full, brief, rest: jobs.slice(max + BRIEF_JOBS), items: mine });
   }
+  // the recent runs of the jobs shown in full (the brief and counted ones show none)
+  const shown = emails.flatMap((e) => e.jobs).filter((j) => j.job.job_key !== null);
+  for (const cluster of [...new Set(shown.map((j) => j.job.cluster))].sort()) {
+    const mine = shown.filter((j) => j.job.cluster === cluster);
+    const history = await recentRuns(conn, cluster, [...new Set(mine.map((j) => j.job.job_key!))], settings.feedback.email.recentRuns);
+    for (const j of mine) j.history = history.get(j.job.job_key!) ?? [];
+  }
   return { emails, unaddressed };
 }
 
-/** Remember what an email delivered (feedback_sent). */
-export async function recordDelivered(conn: DuckDBConnection, email: FeedbackEmail, messageId: string, via: 'outbox' | 'smtp', now: Date): Promise<void> {
-  const col = <K extends keyof FeedbackItem>(k: K) => listValue(email.items.map((i) => String(i[k])));
+/** An email delivered, and the Message-ID it went with. */
+export interface Delivery {
+  email: FeedbackEmail;
+  messageId: string;
+}
+
+/** Remember what emails delivered (feedback_sent), in one statement. */
+export async function recordDelivered(conn: DuckDBConnection, deliveries: Delivery[], via: 'outbox' | 'smtp', now: Date): Promise<void> {
+  const rows = deliveries.flatMap(({ email, messageId }) => email.items.map((i) => ({ i, recipients: [...email.to, ...email.cc].join(', '), messageId })));
+  if (!rows.length) return;
+  const col = (f: (r: (typeof rows)[number]) => string) => listValue(rows.map(f));
   await runSqlFile(conn, 'feedback_record', {
-    clusters: col('cluster'), job_keys: col('jobKey'), findings: col('finding'), owners: col('owner'), job_ids: col('jobId'), severities: col('severity'),
-    recipients: [...email.to, ...email.cc].join(', '), message_id: messageId, via, now: now.toISOString(),
+    clusters: col((r) => r.i.cluster), job_keys: col((r) => r.i.jobKey), findings: col((r) => r.i.finding), owners: col((r) => r.i.owner),
+    job_ids: col((r) => r.i.jobId), severities: col((r) => r.i.severity), recipients: col((r) => r.recipients), message_ids: col((r) => r.messageId),
+    via, now: now.toISOString(),
   });
 }

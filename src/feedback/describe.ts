@@ -6,8 +6,14 @@
 import type { HeuristicName } from '../settings.js';
 import type { Finding } from './heuristics.js';
 
-export const n = (v: number | null | undefined, digits = 0) =>
-  v == null ? '?' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** One formatter per number of digits: toLocaleString builds a new one each call, a hundred times slower. */
+const FORMATS = new Map<number, Intl.NumberFormat>();
+export function n(v: number | null | undefined, digits = 0): string {
+  if (v == null) return '?';
+  let f = FORMATS.get(digits);
+  if (!f) FORMATS.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  return f.format(v);
+}
 export const pct = (v: number | null | undefined, digits = 1) => (v == null ? '?' : `${n(100 * v, digits)}%`);
 /** An ISO instant as "YYYY-MM-DD HH:MM UTC". */
 export const when = (iso: string | null | undefined) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : 'unknown');

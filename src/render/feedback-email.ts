@@ -62,17 +62,20 @@ function itemView(i: FeedbackItem, unit: string, c: ChartColours) {
     const workaround = e.workaround ? noteFromMarkdown(e.workaround) : undefined;
     return {
       kind: 'known_error', severity: SEVERITY_LABEL[i.severity], ...badge, title: `Known error: ${e.title}`, id: e.id,
-      ticket: e.ticket, workaroundHtml: workaround?.html, workaroundText: workaround?.text, runs: runsNote(i),
+      ticket: e.ticket, workaroundHtml: workaround?.html, workaroundText: workaround?.text, advice: undefined as string | undefined, runs: runsNote(i), seeAbove: undefined as string | undefined,
     };
   }
   const f = i.heuristic!;
   return {
     kind: 'heuristic', severity: SEVERITY_LABEL[i.severity], ...badge, title: HEURISTIC_TITLES[f.heuristic], id: f.heuristic,
-    detail: sentence(describeFinding(f, unit)), advice: adviceFor(f), runs: runsNote(i),
+    detail: sentence(describeFinding(f, unit)), advice: adviceFor(f) as string | undefined, runs: runsNote(i), seeAbove: undefined as string | undefined,
   };
 }
 
-function jobView(j: FeedbackJob, c: ChartColours) {
+/** Where a finding's "what to do" was first given in the email: the same advice is not repeated job after job. */
+type Told = Map<string, string>;
+
+function jobView(j: FeedbackJob, c: ChartColours, told: Told) {
   const job = j.job;
   const cost = money(job.cost, job.currency);
   const said = [job.diagnostics, job.failure_reason].filter((t) => t).join('\n').trim();
@@ -90,7 +93,13 @@ function jobView(j: FeedbackJob, c: ChartColours) {
     use: `${n(job.vcore_hours, 1)} ${j.unit}`,
     cost,
     said: said ? lines.join('\n') : undefined,
-    items: j.items.map((i) => itemView(i, j.unit, c)),
+    items: j.items.map((i) => {
+      const v: ReturnType<typeof itemView> = itemView(i, j.unit, c);
+      const first = told.get(i.finding);
+      if (first === undefined) told.set(i.finding, job.name ?? job.job_id);
+      else Object.assign(v, { workaroundHtml: undefined, workaroundText: undefined, advice: undefined, seeAbove: first });
+      return v;
+    }),
     history: j.history.map((r) => ({ started: when(r.start_time), state: r.state, ran: hours(r.elapsed_s), use: n(r.vcore_hours, 1), jobId: r.job_id, current: r.job_id === job.job_id })),
     historyNote: historyNote(j),
     unit: j.unit,
@@ -127,7 +136,8 @@ export function feedbackSubject(email: FeedbackEmail, look: FeedbackLook): strin
 /** The data the templates fill from. */
 export function feedbackView(email: FeedbackEmail, look: FeedbackLook, date: Date) {
   const c = chartColours(look);
-  const jobs = email.jobs.map((j) => jobView(j, c));
+  const told: Told = new Map();
+  const jobs = email.jobs.map((j) => jobView(j, c, told));
   return {
     name: look.name,
     subject: feedbackSubject(email, look),
