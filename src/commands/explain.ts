@@ -7,7 +7,7 @@ import { computeUnit } from '../analyze/figures.js';
 import { UsageError } from '../errors.js';
 import { knownErrorMatcher } from '../feedback/kb-match.js';
 import { loadKnowledgeBase, resolveKbDir } from '../feedback/kb.js';
-import { describeFinding, hours, n, when } from '../feedback/describe.js';
+import { describeFinding, hours, money, n, when } from '../feedback/describe.js';
 import { findingsFor } from '../feedback/heuristics.js';
 import { findJob, prepareJobQueries, recentRuns } from '../feedback/jobs.js';
 import { loadSettings } from '../settings.js';
@@ -38,7 +38,7 @@ export async function runExplain(jobId: string, flags: ExplainFlags): Promise<vo
     const out: string[] = [
       `${job.job_id} on ${job.cluster}: ${job.state}${job.raw_state ? ` (${job.raw_state})` : ''}${job.exit_code != null ? `, exit code ${job.exit_code}` : ''}`,
       `  ${job.name ?? '(no name)'} — ${job.user ?? '?'}, queue ${job.queue ?? '?'}, team ${job.team}`,
-      `  ran ${when(job.start_time)} to ${when(job.end_time)} (${hours(job.elapsed_s)}), ${n(job.vcore_hours, 1)} ${unit}`,
+      `  ran ${when(job.start_time)} to ${when(job.end_time)} (${hours(job.elapsed_s)}), ${n(job.vcore_hours, 1)} ${unit}${job.cost != null ? `, ${money(job.cost, job.currency)}` : ''}`,
     ];
     const text = [job.diagnostics, job.failure_reason].filter((t) => t).join('\n').trim();
     if (text) out.push('', 'What it said:', ...text.split('\n').slice(0, 6).map((l) => `  ${l.length > 200 ? `${l.slice(0, 200)}…` : l}`));

@@ -1,7 +1,7 @@
 /**
- * Matching jobs against the knowledge base in JavaScript: for one job or a few (a completion
- * hook's, `gazette explain`'s). For a day's batch, kb-sql.ts matches in DuckDB with the same
- * rules and the same precedence; the tests hold the two to the same answers.
+ * Matching jobs against the knowledge base in JavaScript, for one job (`gazette explain`, a
+ * completion hook's `gazette feedback --job`) and a day's batch alike: the entries in precedence
+ * order, the first that matches is the job's known error.
  */
 import type { KbEntry, KnowledgeBase } from './kb.js';
 import { jsRegExp } from './kb-file.js';
