@@ -9,8 +9,8 @@
  * writes a batch that large straight to the file's row groups instead of through the
  * write-ahead log, which is what makes a bulk load run near a bare read. Each file's rows,
  * rejected rows and its ingest_runs record go in the same transaction. If a batch fails to
- * merge, it is rolled back and its files merged one by one, so a file that breaks the merge is
- * isolated too.
+ * merge, it is rolled back and its halves merged on their own, down to single files, so a file
+ * that breaks the merge is isolated too.
  *
  * A source whose statement costs more to plan than to run on a small file (Spark event logs:
  * ~150 ms of binding and optimizing per log) can stage many files in one statement
@@ -80,7 +80,7 @@ export type FileInput = string | { path: string; label: string };
 export const BATCH_ROWS = 120_000;
 /** Files at least this large are hashed while staged rather than before. */
 export const HASH_WHILE_STAGING_BYTES = 64 << 20;
-/** At most this many staged files wait for a merge: many small files would otherwise pile up tables in `stg`, and every catalog operation slows with their number. */
+/** At most this many staging tables (a file's own, or a group's: staged.ts) wait for a merge: many small files would otherwise pile up tables in `stg`, and every catalog operation slows with their number. */
 export const BATCH_FILES = 48;
 /**
  * A source that stages many files in one statement (Source.stageMany) gets groups of up to this
@@ -252,11 +252,13 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
 
   let pending: StagedFile[] = [];
   let pendingRows = 0;
+  let pendingTables = new Set<string>();
   /** Merge what is staged so far. */
   const flush = async () => {
     const batch = pending.sort((a, b) => a.index - b.index);
     pending = [];
     pendingRows = 0;
+    pendingTables = new Set();
     if (batch.length) await mergeOrIsolate(batch);
   };
   const mergeOrIsolate = async (batch: StagedFile[]): Promise<void> => {
@@ -272,8 +274,11 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
         await recordRun(s.runId, s.meta, s.started, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message });
         finish(s.index, s.meta, s.t0, { status: 'failed', runId: s.runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message });
       } else {
-        // Isolate the file that broke the batch: merge each on its own.
-        for (const s of batch) await mergeOrIsolate([s]);
+        // Isolate the file that broke the batch: merge each half on its own, down to single files
+        // (a batch of a whole group holds many files).
+        const half = Math.ceil(batch.length / 2);
+        await mergeOrIsolate(batch.slice(0, half));
+        await mergeOrIsolate(batch.slice(half));
         return;
       }
     }
@@ -431,7 +436,8 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     await finishing?.check?.(conn, ownRows(staged), staged.meta.file, format, warnOnce);
     pending.push(staged);
     pendingRows += staged.rows;
-    if (pendingRows >= batchRows || pending.length >= BATCH_FILES) await onMain(flush);
+    pendingTables.add(staged.tables.rows);
+    if (pendingRows >= batchRows || pendingTables.size >= BATCH_FILES) await onMain(flush);
   };
   /**
    * Stage a group of files in one statement (Source.stageMany: one plan for them all) into the
