@@ -79,7 +79,8 @@ function jobView(j: FeedbackJob, c: ChartColours, told: Told) {
   const job = j.job;
   const cost = money(job.cost, job.currency);
   const said = [job.diagnostics, job.failure_reason].filter((t) => t).join('\n').trim();
-  const lines = said.split('\n').slice(0, 4).map((l) => (l.length > 240 ? `${l.slice(0, 240)}…` : l));
+  // the messages, not the stack frames under them ("\tat org.apache…")
+  const lines = said.split('\n').filter((l) => !/^\s+at |^\s*\.\.\. \d+ more/.test(l)).slice(0, 4).map((l) => (l.length > 240 ? `${l.slice(0, 240)}…` : l));
   return {
     name: job.name ?? job.job_id,
     jobId: job.job_id,

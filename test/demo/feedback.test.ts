@@ -60,6 +60,8 @@ describe('gazette feedback on the demo clusters', () => {
     assert.match(block, /\[CRITICAL\] Its failed runs burn cluster capacity/);
     assert.match(block, /Known error: HDFS refused the job access to a path \(Permission denied\)/);
     assert.match(block, /Recent runs — Its last 5 runs: all failed\./);
+    assert.match(block, /It said:\nUser class threw exception: org\.apache\.hadoop\.security\.AccessControlException: Permission denied/);
+    assert.doesNotMatch(text, /^\s+at org\.apache\.hadoop/m, 'the messages, not the stack frames');
     assert.equal(told(want.user, 'chronic_failure').filter((s) => s.job_key.startsWith('clickstream.SessionizeDaily_')).length, 1, 'one finding per job key, not one per run');
   });
 
