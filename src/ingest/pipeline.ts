@@ -82,6 +82,8 @@ export const BATCH_ROWS = 120_000;
 export const HASH_WHILE_STAGING_BYTES = 64 << 20;
 /** At most this many staging tables (a file's own, or a group's: staged.ts) wait for a merge: many small files would otherwise pile up tables in `stg`, and every catalog operation slows with their number. */
 export const BATCH_FILES = 48;
+/** At most this many files merge together (files are reported loaded as their batch commits: a group's files in one or two batches). */
+export const BATCH_MAX_FILES = 4 * BATCH_FILES;
 /**
  * A source that stages many files in one statement (Source.stageMany) gets groups of up to this
  * many files and bytes: planning once per group (a group of Spark logs costs ~0.2 s whatever its
@@ -449,7 +451,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     pending.push(staged);
     pendingRows += staged.rows;
     pendingTables.add(staged.tables.rows);
-    if (pendingRows >= batchRows || pendingTables.size >= BATCH_FILES) await onMain(flush);
+    if (pendingRows >= batchRows || pendingTables.size >= BATCH_FILES || pending.length >= BATCH_MAX_FILES) await onMain(flush);
   };
   /**
    * Stage a group of files in one statement (Source.stageMany: one plan for them all) into the
