@@ -30,7 +30,7 @@
  * A file whose content was already loaded (same cluster, format and SHA-256; loaded.ts) is
  * skipped unless `reload`. For by-file targets only the content of the file's latest load counts: a
  * file edited and then put back as it was loads again. Skipped files are recorded in
- * ingest_runs BATCH_FILES at a time, in one statement (a reload skips everything).
+ * ingest_runs BATCH_MAX_FILES at a time, in one statement (a reload skips everything).
  */
 import fs from 'node:fs';
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
@@ -344,32 +344,34 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   const skip = async (c: Claimed, prior: LoadedRun) => {
     c.meta.sha256 = prior.sha256;
     skipped.push({ c, message: `already loaded (run ${prior.id}); --reload loads it again` });
-    if (skipped.length >= BATCH_FILES) await onMain(recordSkipped);
+    if (skipped.length >= BATCH_MAX_FILES) await onMain(recordSkipped);
   };
   /**
    * What claiming a file needs first: its metadata, whether a loaded run has the same path, size
    * and modification time (then it is the same content, as make and rsync assume, so reloading a
-   * large tree reads no file again), and else a small file's hash. Files are looked at in order,
-   * one at a time, up to LOOK_AHEAD files beyond the last claimed: the hashing (on Node's thread)
-   * overlaps the staging (on DuckDB's) instead of holding up a worker before each group.
+   * large tree reads no file again), and else a small file's hash. Files are looked at up to
+   * LOOK_AHEAD files beyond the last claimed (their hashes taken in order, one at a time): the
+   * hashing (on Node's thread) overlaps the staging (on DuckDB's) instead of holding up a worker
+   * before each group.
    */
   const looks: Promise<Look>[] = [];
-  let lookChain: Promise<unknown> = Promise.resolve();
+  let hashed: Promise<unknown> = Promise.resolve();
   const lookUpTo = (end: number) => {
     for (let j = looks.length; j < Math.min(end, files.length); j++) {
-      const l = lookChain.then(() => lookAt(j));
+      const l = lookAt(j, hashed);
       l.catch(() => undefined); // awaited by the claim, which says why
       looks[j] = l;
-      lookChain = l.then((x) => x.hashing?.catch(() => undefined), () => undefined);
+      hashed = l.then((x) => x.hashing?.catch(() => undefined), () => undefined);
     }
   };
-  const lookAt = async (i: number): Promise<Look> => {
+  /** File i looked at; its hash (if it is hashed first) taken once `after`, the file before's, is done. */
+  const lookAt = async (i: number, after: Promise<unknown>): Promise<Look> => {
     const meta = await fileMeta(files[i]);
     meta.variant = opts.source.variant?.(meta.path, opts.at, opts.settings.storage);
     const byStat = opts.reload ? undefined : loaded!.byStat.get(statKey(meta.file, meta.size, meta.mtimeMs, meta.variant));
     // A large file is hashed while it is staged (the hash of 1.5 GB costs a second); a small one
     // first, so that a loaded file under a new name or modification time is not staged for nothing.
-    const hashing = byStat || meta.size >= hashFirstBelow ? undefined : sha256(meta.path).then((h) => (meta.sha256 = h));
+    const hashing = byStat || meta.size >= hashFirstBelow ? undefined : after.then(() => sha256(meta.path)).then((h) => (meta.sha256 = h));
     hashing?.catch(() => undefined); // an unreadable file: staging says why
     return { meta, byStat, hashing };
   };
