@@ -92,9 +92,11 @@ export const BATCH_MAX_FILES = 4 * BATCH_FILES;
 export const GROUP_FILES = 256;
 export const GROUP_BYTES = 256 << 20;
 /**
- * Groups shrink as the files left to claim run out, down to this (a group is at most a share of
- * what is left per connection): the connections finish together instead of one staging a large
- * last group alone.
+ * A connection's first group is this large, and each next one twice the last, up to GROUP_BYTES:
+ * staging starts as soon as the first few files are hashed, not once 256 MB are. Groups shrink
+ * again as the files left to claim run out, down to this (a group is at most a share of what is
+ * left per connection): the connections finish together instead of one staging a large last
+ * group alone.
  */
 export const GROUP_MIN_BYTES = 16 << 20;
 /** Files looked at (and, if small, hashed) ahead of the last claimed: the next group of each staging connection. */
@@ -302,6 +304,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   const work = async () => {
     let group: Claimed[] = [];
     let groupBytes = 0;
+    let ramp = GROUP_MIN_BYTES;
     for (let i = next++; i < files.length; i = next++) {
       unclaimed -= sizes[i];
       const c = await claim(i);
@@ -314,10 +317,11 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       }
       group.push(c);
       groupBytes += bytes;
-      if (group.length >= GROUP_FILES || groupBytes >= Math.min(GROUP_BYTES, Math.max(GROUP_MIN_BYTES, unclaimed / workers))) {
+      if (group.length >= GROUP_FILES || groupBytes >= Math.min(ramp, Math.max(GROUP_MIN_BYTES, unclaimed / workers))) {
         await stageGroup(group);
         group = [];
         groupBytes = 0;
+        ramp = Math.min(GROUP_BYTES, 2 * ramp);
       }
     }
     if (group.length) await stageGroup(group);
