@@ -55,11 +55,20 @@ function runsNote(i: FeedbackItem): string | undefined {
   return i.runs > 1 ? `Seen in ${n(i.runs)} runs of this job since ${when(i.firstEnd)}; the latest is shown.` : undefined;
 }
 
+/** An entry's workaround as HTML and text: the same for every job that hit it, so made once a run. */
+const WORKAROUNDS = new Map<string, ReturnType<typeof noteFromMarkdown>>();
+function workaroundOf(e: { file: string; id: string; workaround?: string }) {
+  const key = `${e.file}\u0000${e.id}`;
+  let w = WORKAROUNDS.get(key);
+  if (!w) WORKAROUNDS.set(key, (w = noteFromMarkdown(e.workaround ?? '')));
+  return w;
+}
+
 function itemView(i: FeedbackItem, unit: string, c: ChartColours) {
   const badge = severityBadge(c, i.severity);
   if (i.knownError) {
     const e = i.knownError;
-    const workaround = e.workaround ? noteFromMarkdown(e.workaround) : undefined;
+    const workaround = e.workaround ? workaroundOf(e) : undefined;
     return {
       kind: 'known_error', severity: SEVERITY_LABEL[i.severity], ...badge, title: `Known error: ${e.title}`, id: e.id,
       ticket: e.ticket, workaroundHtml: workaround?.html, workaroundText: workaround?.text, advice: undefined as string | undefined, runs: runsNote(i), seeAbove: undefined as string | undefined,
