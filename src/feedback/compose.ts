@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { composeEmail } from '../deliver/email.js';
 import { GazetteError } from '../errors.js';
-import { writeFileAtomic } from '../deliver/atomic-write.js';
+import { writeFileAtomicAsync } from '../deliver/atomic-write.js';
 import { loadFeedbackTemplates, renderFeedbackEmail, type FeedbackLook, type FeedbackTemplates } from '../render/feedback-email.js';
 import type { FeedbackEmail } from './batch.js';
 
@@ -45,8 +45,27 @@ function messageIdOf(raw: Buffer): string {
   return m ? m[1] : '';
 }
 
-/** Render, compose and (with an outbox) write one email. */
-export async function composeOne(t: FeedbackTemplates, email: FeedbackEmail, o: ComposeOptions): Promise<Composed> {
+/** Files being written at once, at most (each one's creation waits on the disk, not the CPU). */
+const WRITES_IN_FLIGHT = 16;
+
+/** Compose emails one after another while their files are written in the background; in order. */
+export async function composeSeries(t: FeedbackTemplates, emails: FeedbackEmail[], o: ComposeOptions): Promise<Composed[]> {
+  const out: Composed[] = [];
+  const writing = new Set<Promise<void>>();
+  for (const e of emails) {
+    const { composed, raw } = await composeOne(t, e, o);
+    out.push(composed);
+    if (!o.outbox) continue;
+    const w: Promise<void> = writeFileAtomicAsync(composed.file, raw).finally(() => writing.delete(w));
+    writing.add(w);
+    if (writing.size >= WRITES_IN_FLIGHT) await Promise.race(writing);
+  }
+  await Promise.all(writing);
+  return out;
+}
+
+/** Render and compose one email: its bytes and where they go. */
+async function composeOne(t: FeedbackTemplates, email: FeedbackEmail, o: ComposeOptions): Promise<{ composed: Composed; raw: Buffer }> {
   const rendered = renderFeedbackEmail(t, email, o.look, o.now);
   const raw = await composeEmail({
     from: o.from, to: email.to, cc: email.cc, subject: rendered.subject, html: rendered.html, text: rendered.text, date: o.now,
@@ -57,18 +76,14 @@ export async function composeOne(t: FeedbackTemplates, email: FeedbackEmail, o: 
   const messageId = messageIdOf(raw);
   const stamp = o.now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
   const file = path.join(o.outbox ?? '.', `${stamp}-${safe(email.owner)}-${messageId.slice(0, 8)}.eml`);
-  if (o.outbox) writeFileAtomic(file, raw);
-  return { subject: rendered.subject, messageId, file, bytes: raw.length };
+  return { composed: { subject: rendered.subject, messageId, file, bytes: raw.length }, raw };
 }
 
 /** Compose every email, in order; a large batch over worker threads. */
 export async function composeFeedbackEmails(emails: FeedbackEmail[], o: ComposeOptions): Promise<Composed[]> {
   const workers = Math.min(os.availableParallelism(), 4, Math.floor(emails.length / PER_WORKER));
   if (workers <= 1) {
-    const t = await loadFeedbackTemplates(o.templatesDir);
-    const out: Composed[] = [];
-    for (const e of emails) out.push(await composeOne(t, e, o));
-    return out;
+    return composeSeries(await loadFeedbackTemplates(o.templatesDir), emails, o);
   }
   // every workers-th email to each: the big ones (superusers, many jobs) spread out
   const parts = Array.from({ length: workers }, (_, w) => emails.map((e, i) => [i, e] as const).filter(([i]) => i % workers === w));
