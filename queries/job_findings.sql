@@ -48,17 +48,31 @@ bounds as (
   from (select coalesce(cast($until as timestamp), max(end_time)) as w_end from evaluated)
 ),
 failed_keys as (
-  select distinct key from evaluated where is_failure(state)
+  select key, min(start_time) as first_failed_start from evaluated where is_failure(state) group by key
+),
+-- the runs of the keys that failed in the window, read once for the streaks and the burn
+key_runs as materialized (
+  select coalesce(j.job_key, j.job_id) as key, j.job_id, j.state, j.start_time,
+    coalesce(j.vcore_seconds, 0) as v, coalesce(j.memory_mb_seconds, 0) as m, coalesce(j.gpu_seconds, 0) as g
+  from jobs j semi join failed_keys f on f.key = coalesce(j.job_key, j.job_id)
+  where j.cluster = $cluster and j.start_time is not null
+),
+-- a streak reaches back no further than the last run that did not fail: each failed key's history
+-- starts at its last such run before its first failed run evaluated (all of it if it never did)
+anchors as (
+  select f.key, max(r.start_time) as last_ok
+  from failed_keys f join key_runs r using (key)
+  where is_ended(r.state) and not is_failure(r.state) and r.start_time < f.first_failed_start
+  group by f.key
 ),
 history as (
-  select coalesce(j.job_key, j.job_id) as key, j.job_id, j.start_time, is_failure(j.state) as failed,
-    coalesce(j.vcore_seconds, 0) as v, coalesce(j.memory_mb_seconds, 0) as m, coalesce(j.gpu_seconds, 0) as g,
+  select r.key, r.job_id, r.start_time, is_failure(r.state) as failed, r.v, r.m, r.g,
     -- the runs that did not fail up to this one: a failed run's streak is its group's failed runs so far
-    sum(case when is_failure(j.state) then 0 else 1 end) over (
-      partition by coalesce(j.job_key, j.job_id) order by j.start_time, j.job_id rows unbounded preceding) as group_no
-  from jobs j
-  where j.cluster = $cluster and is_ended(j.state) and j.start_time is not null
-    and coalesce(j.job_key, j.job_id) in (select key from failed_keys)
+    sum(case when is_failure(r.state) then 0 else 1 end) over (
+      partition by r.key order by r.start_time, r.job_id rows unbounded preceding) as group_no
+  from key_runs r
+  left join anchors a using (key)
+  where is_ended(r.state) and (a.last_ok is null or r.start_time >= a.last_ok)
 ),
 streaks as (
   select job_id, failed,
@@ -69,13 +83,12 @@ streaks as (
   window s as (partition by key, group_no order by start_time, job_id rows unbounded preceding)
 ),
 window_burn as (
-  select coalesce(j.job_key, j.job_id) as key, count(*) as runs, count(*) filter (where is_failure(j.state)) as failed_runs,
-    from_milli(milli_sum(case when is_failure(j.state) then coalesce(j.vcore_seconds, 0) end)) as v,
-    from_milli(milli_sum(case when is_failure(j.state) then coalesce(j.memory_mb_seconds, 0) end)) as m,
-    from_milli(milli_sum(case when is_failure(j.state) then coalesce(j.gpu_seconds, 0) end)) as g
-  from jobs j, bounds b
-  where j.cluster = $cluster and coalesce(j.job_key, j.job_id) in (select key from failed_keys)
-    and j.start_time >= b.w_start and j.start_time < b.w_end
+  select r.key, count(*) as runs, count(*) filter (where is_failure(r.state)) as failed_runs,
+    from_milli(milli_sum(case when is_failure(r.state) then r.v end)) as v,
+    from_milli(milli_sum(case when is_failure(r.state) then r.m end)) as m,
+    from_milli(milli_sum(case when is_failure(r.state) then r.g end)) as g
+  from key_runs r, bounds b
+  where r.start_time >= b.w_start and r.start_time < b.w_end
   group by 1
 ),
 capacity as (
