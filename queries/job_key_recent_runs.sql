@@ -1,17 +1,19 @@
 -- job_key_recent_runs: the latest runs of recurring jobs (job keys), newest first within each key
 -- — the history `gazette explain` and the feedback emails show: when each ran, how it ended and
--- what it used.
+-- what it used. Latest by start (submit where it never started), then job id; a run with neither
+-- time is left out. Each key's latest ids come from max_by (a small heap per key), then their rows:
+-- cheaper than numbering every run of every key.
 -- @param cluster    the cluster
 -- @param job_keys   the job keys
 -- @param runs       how many runs of each key
-select job_key, job_id, state, start_time, end_time, elapsed_s, vcore_hours
-from (
-  select
-    j.job_key, j.job_id, j.state, j.start_time, j.end_time, j.elapsed_s,
-    j.vcore_seconds / 3600 as vcore_hours,
-    row_number() over (partition by j.job_key order by coalesce(j.start_time, j.submit_time) desc nulls last, j.job_id desc) as n
+with latest as (
+  select j.job_key, max_by(j.job_id, struct_pack(t := coalesce(j.start_time, j.submit_time), id := j.job_id), $runs) as ids
   from jobs j
   where j.cluster = $cluster and j.job_key in (select unnest(cast($job_keys as varchar[])))
+    and coalesce(j.start_time, j.submit_time) is not null
+  group by j.job_key
 )
-where n <= $runs
-order by job_key, n
+select j.job_key, j.job_id, j.state, j.start_time, j.end_time, j.elapsed_s, j.vcore_seconds / 3600 as vcore_hours
+from (select unnest(ids) as job_id from latest) l
+join jobs j on j.cluster = $cluster and j.job_id = l.job_id
+order by j.job_key, coalesce(j.start_time, j.submit_time) desc, j.job_id desc
