@@ -55,7 +55,7 @@ export async function runFeedback(flags: FeedbackFlags): Promise<void> {
   if (flags.job && flags.until) throw new UsageError('--until bounds a --since window; --job names its job.');
   const settings = loadSettings(flags.config);
   const kb = loadKnowledgeBase(resolveKbDir(flags.kb, settings));
-  await loadFeedbackTemplates(flags.templates); // a template problem stops the run before the warehouse is read
+  const templates = await loadFeedbackTemplates(flags.templates); // a template problem stops the run before the warehouse is read
   const smtp = flags.send ? smtpFromOptions(settings.smtp, flags) : undefined;
   const now = flags.until ? parseMoment(flags.until, '--until') : new Date();
   const since = flags.since ? parseSince(flags.since, now) : undefined;
@@ -90,7 +90,7 @@ export async function runFeedback(flags: FeedbackFlags): Promise<void> {
       say(`warning: no address for ${unaddressed.map((u) => u.owner).join(', ')} (${n(unaddressed.reduce((s, u) => s + u.items, 0))} findings not sent): set email_domain, or the user under addresses:, or their team's mailing_list in the settings.`);
     }
 
-    const composed = await composeFeedbackEmails(emails, { templatesDir: flags.templates, look, from, now, outbox: writeFiles ? outbox : undefined });
+    const composed = await composeFeedbackEmails(emails, { templates, look, from, now, outbox: writeFiles ? outbox : undefined });
     const failures: { email: FeedbackEmail; error: Error }[] = [];
     let delivered = 0;
     const written: Delivery[] = [];

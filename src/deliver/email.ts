@@ -76,21 +76,19 @@ export function envelopeOf(msg: Pick<EmailMessage, 'from' | 'to' | 'cc' | 'bcc'>
 
 /** SHA-256 over every field of the message, files by their own hash: the seed of the Message-ID and boundaries. */
 function contentHash(msg: EmailMessage): string {
-  const file = (f: EmailFile & { cid?: string }) => ({ ...f, content: crypto.createHash('sha256').update(f.content).digest('hex') });
-  const canonical = JSON.stringify({
-    from: msg.from,
-    to: msg.to,
-    cc: msg.cc ?? [],
-    subject: msg.subject,
-    html: msg.html,
-    text: msg.text,
-    date: msg.date.toISOString(),
-    textEncoding: msg.textEncoding ?? 'quoted-printable',
-    images: (msg.images ?? []).map(file),
-    attachments: (msg.attachments ?? []).map(file),
-    headers: Object.entries(msg.headers ?? {}),
-  });
-  return crypto.createHash('sha256').update(canonical).digest('hex');
+  const h = crypto.createHash('sha256');
+  // each field length-prefixed, so no two messages feed the hash the same bytes
+  const field = (x: string | Buffer) => {
+    h.update(`${Buffer.byteLength(x)}:`);
+    h.update(x);
+  };
+  for (const x of [msg.from, ...msg.to, '', ...(msg.cc ?? []), '', msg.subject, msg.html, msg.text, msg.date.toISOString(), msg.textEncoding ?? 'quoted-printable']) field(x);
+  for (const f of [...(msg.images ?? []), ...(msg.attachments ?? [])]) {
+    for (const x of ['cid' in f ? String(f.cid) : '', f.filename, f.contentType]) field(x);
+    field(crypto.createHash('sha256').update(f.content).digest('hex'));
+  }
+  for (const [k, v] of Object.entries(msg.headers ?? {})) field(`${k}: ${v}`);
+  return h.digest('hex');
 }
 
 /** The complete message, CRLF line ends, ready to write as .eml or send as is. */

@@ -168,7 +168,11 @@ const byWorst = (a: FeedbackItem, b: FeedbackItem) =>
 export async function planEmails(conn: DuckDBConnection, settings: Settings, collected: Collected, items: FeedbackItem[]): Promise<{ emails: FeedbackEmail[]; unaddressed: { owner: string; items: number }[] }> {
   const units = new Map<string, string>();
   const byOwner = new Map<string, FeedbackItem[]>();
-  for (const i of items) byOwner.set(i.owner, [...(byOwner.get(i.owner) ?? []), i]);
+  for (const i of items) {
+    const list = byOwner.get(i.owner);
+    if (list) list.push(i);
+    else byOwner.set(i.owner, [i]);
+  }
 
   const emails: FeedbackEmail[] = [];
   const unaddressed: { owner: string; items: number }[] = [];

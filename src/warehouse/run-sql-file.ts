@@ -79,11 +79,22 @@ export async function executeSqlFile(conn: DuckDBConnection, name: string, dir =
   await conn.run(f.sql);
 }
 
-/** A value from getRowObjectsJS, as plain JSON-ready JavaScript. */
+/**
+ * A value from getRowObjectsJS, as plain JSON-ready JavaScript. The rows and lists it made are
+ * fresh, so they are changed in place (a copy of every row of a big result cost more than the query).
+ */
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v === null || typeof v !== 'object') return v;
   if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map(plain);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = plain(v[i]);
+    return v;
+  }
+  if (Object.getPrototypeOf(v) === Object.prototype) {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = plain(o[k]);
+    return o;
+  }
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
 }
