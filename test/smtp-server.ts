@@ -17,6 +17,7 @@ export interface Received {
  */
 export async function startServer(options: SMTPServerOptions & { reject?: string[] } = {}) {
   const received: Received[] = [];
+  const stats = { connections: 0 };
   const server = new SMTPServer({
     logger: false,
     disabledCommands: options.secure || options.key ? [] : ['STARTTLS'],
@@ -24,6 +25,10 @@ export async function startServer(options: SMTPServerOptions & { reject?: string
     ...options,
     onRcptTo(address, _session, cb) {
       cb(options.reject?.includes(address.address) ? Object.assign(new Error('5.1.1 no such user'), { responseCode: 550 }) : null);
+    },
+    onConnect(_session, cb) {
+      stats.connections++;
+      cb();
     },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
@@ -43,5 +48,5 @@ export async function startServer(options: SMTPServerOptions & { reject?: string
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as net.AddressInfo).port;
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { port, received };
+  return { port, received, stats };
 }

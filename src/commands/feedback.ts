@@ -17,7 +17,7 @@ import { clustersWithJobs } from '../analyze/figures.js';
 import { parseMoment, parseSince } from '../analyze/period.js';
 import { envelopeOf } from '../deliver/email.js';
 import { senderOf, smtpFromOptions, type SmtpFlags } from '../deliver/smtp-options.js';
-import { sendRaw, SmtpError } from '../deliver/smtp.js';
+import { openSmtp, SmtpError, type SmtpSession } from '../deliver/smtp.js';
 import { FailureError, UsageError } from '../errors.js';
 import { collectFeedback, notSentRecently, planEmails, recordDelivered, type Delivery, type FeedbackEmail, type FeedbackSelection } from '../feedback/batch.js';
 import { n } from '../feedback/describe.js';
@@ -94,33 +94,39 @@ export async function runFeedback(flags: FeedbackFlags): Promise<void> {
     const failures: { email: FeedbackEmail; error: Error }[] = [];
     let delivered = 0;
     const written: Delivery[] = [];
-    for (const [i, email] of emails.entries()) {
-      const { file, messageId, subject } = composed[i];
-      if (flags.dryRun) {
-        const jobs = email.jobs.length + email.brief.length + email.rest.length;
-        process.stdout.write(`${[...email.to, ...email.cc.map((c) => `cc ${c}`)].join(', ')}\t${email.worst}\t${jobs} job${jobs === 1 ? '' : 's'}, ${email.items.length} finding${email.items.length === 1 ? '' : 's'}\t${subject}\n`);
-      } else if (!smtp) {
-        // remembered together once every file is written (one commit, not one per email)
-        written.push({ email, messageId });
-      } else {
-        try {
-          // what is sent is what was written
-          const result = await sendRaw(smtp, fs.readFileSync(file), envelopeOf({ from, to: email.to, cc: email.cc }));
-          if (result.rejected.length) say(`warning: ${smtp.host} refused ${result.rejected.join(', ')} for ${email.owner}'s email; it took ${result.accepted.join(', ')}.`);
-          const sentDir = path.join(outbox, 'sent');
-          fs.mkdirSync(sentDir, { recursive: true });
-          fs.renameSync(file, path.join(sentDir, path.basename(file)));
-          await recordDelivered(wh.conn, [{ email, messageId }], 'smtp', now);
-          delivered++;
-        } catch (e) {
-          failures.push({ email, error: e as Error });
-          if (e instanceof SmtpError && FATAL_SMTP.has(e.code)) {
-            // the server or the login, not this message: the rest would fail alike
-            for (const rest of emails.slice(i + 1)) failures.push({ email: rest, error: e });
-            break;
+    let session: SmtpSession | undefined;
+    try {
+      for (const [i, email] of emails.entries()) {
+        const { file, messageId, subject } = composed[i];
+        if (flags.dryRun) {
+          const jobs = email.jobs.length + email.brief.length + email.rest.length;
+          process.stdout.write(`${[...email.to, ...email.cc.map((c) => `cc ${c}`)].join(', ')}\t${email.worst}\t${jobs} job${jobs === 1 ? '' : 's'}, ${email.items.length} finding${email.items.length === 1 ? '' : 's'}\t${subject}\n`);
+        } else if (!smtp) {
+          // remembered together once every file is written (one commit, not one per email)
+          written.push({ email, messageId });
+        } else {
+          try {
+            // what is sent is what was written
+            session ??= openSmtp(smtp);
+            const result = await session.send(fs.readFileSync(file), envelopeOf({ from, to: email.to, cc: email.cc }));
+            if (result.rejected.length) say(`warning: ${smtp.host} refused ${result.rejected.join(', ')} for ${email.owner}'s email; it took ${result.accepted.join(', ')}.`);
+            const sentDir = path.join(outbox, 'sent');
+            fs.mkdirSync(sentDir, { recursive: true });
+            fs.renameSync(file, path.join(sentDir, path.basename(file)));
+            await recordDelivered(wh.conn, [{ email, messageId }], 'smtp', now);
+            delivered++;
+          } catch (e) {
+            failures.push({ email, error: e as Error });
+            if (e instanceof SmtpError && FATAL_SMTP.has(e.code)) {
+              // the server or the login, not this message: the rest would fail alike
+              for (const rest of emails.slice(i + 1)) failures.push({ email: rest, error: e });
+              break;
+            }
           }
         }
       }
+    } finally {
+      session?.close();
     }
     if (written.length) {
       await recordDelivered(wh.conn, written, 'outbox', now);

@@ -52,8 +52,30 @@ export async function sendEmail(smtp: SmtpSettings, msg: EmailMessage, raw?: Buf
 
 /** Sends a composed message byte for byte to the envelope's recipients. */
 export async function sendRaw(smtp: SmtpSettings, raw: Buffer, envelope: Envelope): Promise<SendResult> {
+  const session = openSmtp(smtp);
+  try {
+    return await session.send(raw, envelope);
+  } finally {
+    session.close();
+  }
+}
+
+/** A connection kept open for a batch of messages (one after another), closed by the caller. */
+export interface SmtpSession {
+  send(raw: Buffer, envelope: Envelope): Promise<SendResult>;
+  close(): void;
+}
+
+/**
+ * One SMTP connection for many messages (nodemailer's pool of one): a batch of feedback emails
+ * does not log in again for each, and a server's per-connection limits see one client. A message
+ * the server refuses does not close it.
+ */
+export function openSmtp(smtp: SmtpSettings): SmtpSession {
   const ms = smtp.timeoutS * 1000;
   const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: 1,
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
@@ -67,14 +89,17 @@ export async function sendRaw(smtp: SmtpSettings, raw: Buffer, envelope: Envelop
     disableFileAccess: true,
     disableUrlAccess: true,
   });
-  try {
-    const info = await transport.sendMail({ raw, envelope: { from: envelope.from, to: envelope.to } });
-    return { accepted: info.accepted.map(String), rejected: info.rejected.map(String), response: info.response };
-  } catch (e) {
-    throw smtpError(e, smtp, envelope);
-  } finally {
-    transport.close();
-  }
+  return {
+    async send(raw, envelope) {
+      try {
+        const info = await transport.sendMail({ raw, envelope: { from: envelope.from, to: envelope.to } });
+        return { accepted: info.accepted.map(String), rejected: info.rejected.map(String), response: info.response };
+      } catch (e) {
+        throw smtpError(e, smtp, envelope);
+      }
+    },
+    close: () => transport.close(),
+  };
 }
 
 interface NodemailerFailure {

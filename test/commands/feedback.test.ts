@@ -185,6 +185,7 @@ describe('gazette feedback', () => {
     assert.equal(first.code, 1, first.stderr);
     assert.match(first.stderr, /1 of 2 emails were not sent \(hdfs: .*refused the recipients platform-oncall@example\.org, etl@example\.org/);
     assert.deepEqual(server.received.map((m) => m.rcptTo), [['alice@example.org']]);
+    assert.equal(server.stats.connections, 1, 'one connection for the batch, kept after the refusal');
     const arrived = await simpleParser(server.received[0].raw);
     assert.equal(arrived.subject, '[Cluster Gazette] Your job etl_daily_2026-10-03: known error: HDFS refused the job access to a path (Permission denied)');
     assert.equal(server.received[0].mailFrom, 'gazette@example.org');
