@@ -95,6 +95,8 @@ export async function runFeedback(flags: FeedbackFlags): Promise<void> {
     let delivered = 0;
     const written: Delivery[] = [];
     let session: SmtpSession | undefined;
+    const sentDir = path.join(outbox, 'sent');
+    if (smtp && emails.length) fs.mkdirSync(sentDir, { recursive: true });
     try {
       for (const [i, email] of emails.entries()) {
         const { file, messageId, subject } = composed[i];
@@ -110,8 +112,6 @@ export async function runFeedback(flags: FeedbackFlags): Promise<void> {
             session ??= openSmtp(smtp);
             const result = await session.send(fs.readFileSync(file), envelopeOf({ from, to: email.to, cc: email.cc }));
             if (result.rejected.length) say(`warning: ${smtp.host} refused ${result.rejected.join(', ')} for ${email.owner}'s email; it took ${result.accepted.join(', ')}.`);
-            const sentDir = path.join(outbox, 'sent');
-            fs.mkdirSync(sentDir, { recursive: true });
             fs.renameSync(file, path.join(sentDir, path.basename(file)));
             await recordDelivered(wh.conn, [{ email, messageId }], 'smtp', now);
             delivered++;
@@ -136,7 +136,7 @@ export async function runFeedback(flags: FeedbackFlags): Promise<void> {
       say(`dry run: nothing sent, nothing remembered${writeFiles && emails.length ? `; the emails are in ${outbox}` : ''}.`);
       return;
     }
-    if (smtp) say(`sent ${n(delivered)} of ${n(emails.length)} via ${smtp.host}:${smtp.port}; copies in ${path.join(outbox, 'sent')}`);
+    if (smtp) say(`sent ${n(delivered)} of ${n(emails.length)} via ${smtp.host}:${smtp.port}; copies in ${sentDir}`);
     else if (emails.length) say(`wrote ${n(delivered)} email${delivered === 1 ? '' : 's'} to the outbox; what they carry is remembered and will not be repeated within ${n(repeatDays)} days.`);
     if (failures.length) {
       const first = failures[0];

@@ -42,7 +42,7 @@ export type FeedbackSelection = { clusters: string[]; since: Date; until: Date }
 /** The states a job's known error is looked for in (kb_check_failures.sql's). */
 const FAILED_STATES = ['FAILED', 'KILLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED'];
 
-export const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
+const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
 const atLeast = (s: Severity, min: Severity) => severityRank(s) >= severityRank(min);
 const jobRef = (cluster: string, jobId: string) => `${cluster}\u0000${jobId}`;
 
@@ -166,7 +166,6 @@ const byWorst = (a: FeedbackItem, b: FeedbackItem) =>
  * the warehouse (settings feedback.email.recent_runs), for the jobs shown in full.
  */
 export async function planEmails(conn: DuckDBConnection, settings: Settings, collected: Collected, items: FeedbackItem[]): Promise<{ emails: FeedbackEmail[]; unaddressed: { owner: string; items: number }[] }> {
-  const units = new Map<string, string>();
   const byOwner = new Map<string, FeedbackItem[]>();
   for (const i of items) {
     const list = byOwner.get(i.owner);
@@ -182,8 +181,7 @@ export async function planEmails(conn: DuckDBConnection, settings: Settings, col
     for (const i of mine) {
       const ref = jobRef(i.cluster, i.jobId);
       const job = collected.jobs.get(ref)!;
-      if (!units.has(job.cluster)) units.set(job.cluster, computeUnit(job.source));
-      const entry = byJob.get(ref) ?? { job, unit: units.get(job.cluster)!, items: [], history: [] };
+      const entry = byJob.get(ref) ?? { job, unit: computeUnit(job.source), items: [], history: [] };
       entry.items.push(i);
       byJob.set(ref, entry);
     }

@@ -21,7 +21,7 @@ export interface JobRecord {
 }
 
 export interface RunRecord {
-  job_key: string; job_id: string; state: string; start_time: string | null; end_time: string | null; elapsed_s: number | null; vcore_hours: number | null;
+  job_key: string; job_id: string; state: string; failed: boolean; start_time: string | null; end_time: string | null; elapsed_s: number | null; vcore_hours: number | null;
 }
 
 /** The settings tables and macros jobsById needs (prepareHeuristics sets them up too). */

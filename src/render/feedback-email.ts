@@ -120,7 +120,7 @@ function jobView(j: FeedbackJob, c: ChartColours, told: Told) {
 /** "The last 5 runs: 5 failed." */
 function historyNote(j: FeedbackJob): string | undefined {
   if (!j.history.length) return undefined;
-  const failed = j.history.filter((r) => ['FAILED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL'].includes(r.state)).length;
+  const failed = j.history.filter((r) => r.failed).length;
   const last = j.history.length === 1 ? 'Its latest run' : `Its last ${j.history.length} runs`;
   return `${last}: ${failed === 0 ? 'none failed' : failed === j.history.length ? (failed === 1 ? 'it failed' : 'all failed') : `${failed} failed`}.`;
 }
