@@ -26,10 +26,24 @@ const NUMERIC = ['startedTime', 'launchTime', 'finishedTime', 'elapsedTime', 'al
  */
 const ALSO_EXTRA = ['allocatedMB', 'allocatedVCores'];
 
-const ms = (f: string) => `try_cast(a.${f} as double)`;
-const ts = (f: string) => `case when ${ms(f)} > 0 then make_timestamp(cast(${ms(f)} * 1000 as bigint)) end`;
+/** A numeric field as a number: cast once per app, in the SELECT under the mapping (`n_<field>`). */
+const ms = (f: string) => `n_${f}`;
+const ts = (f: string) => `case when ${ms(f)} > 0 then make_timestamp(try_cast(${ms(f)} * 1000 as bigint)) end`;
 const q = (k: string) => `"${k.replace(/"/g, '""')}"`;
-const UNFINISHED = `a.state in ('RUNNING', 'NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED')`;
+/**
+ * The app's state (`st`, computed once under the mapping). A CASE of single values: DuckDB turns an
+ * IN list of five into a join.
+ */
+const STATE = `case a.state
+           when 'FINISHED' then case a.finalStatus when 'SUCCEEDED' then 'SUCCEEDED' when 'FAILED' then 'FAILED' when 'KILLED' then 'KILLED' else 'UNKNOWN' end
+           when 'FAILED' then 'FAILED'
+           when 'KILLED' then 'KILLED'
+           when 'RUNNING' then 'RUNNING'
+           when 'NEW' then 'PENDING' when 'NEW_SAVING' then 'PENDING' when 'SUBMITTED' then 'PENDING' when 'ACCEPTED' then 'PENDING'
+           else 'UNKNOWN'
+         end`;
+/** Running or waiting to: its allocation is a size (RUNNING, NEW, NEW_SAVING, SUBMITTED, ACCEPTED). */
+const UNFINISHED = `st in ('RUNNING', 'PENDING')`;
 
 /** How much of the (decompressed) response is looked at to learn its shape and its apps' fields. */
 const PEEK_BYTES = 1 << 20;
@@ -144,9 +158,12 @@ export const yarnApps: Source = {
       ...(ctx.file.endsWith('.gz') ? { max: Math.min(maxObject, 2 ** 31 - 1) } : {}),
       ...(groups.length > 1 ? { shape2: docShape(groups[1]) } : {}),
     };
-    const reason = `nullif(concat_ws('; ',
-        case when a.id is null or trim(a.id) = '' then 'id is missing' end,
-        ${NUMERIC.map((f) => `case when a.${f} is not null and ${ms(f)} is null then '${f} is not a number (got ' || to_json(a.${f}) || ')' end`).join(',\n        ')}), '')`;
+    // Why an app is rejected: spelt out only for the (rare) app that is, behind one cheap test.
+    const missingId = `a.id is null or trim(a.id) = ''`;
+    const notNumber = (f: string) => `a.${f} is not null and not coalesce(isfinite(${ms(f)}), false)`;
+    const reason = `case when ${missingId} or ${NUMERIC.map((f) => `(${notNumber(f)})`).join(' or ')} then concat_ws('; ',
+        case when ${missingId} then 'id is missing' end,
+        ${NUMERIC.map((f) => `case when ${notNumber(f)} then '${f} is not a number (got ' || to_json(a.${f}) || ')' end`).join(',\n        ')}) end`;
     const extraValue = (k: string) =>
       ALSO_EXTRA.includes(k) ? `coalesce(to_json(try_cast(${col(k)} as bigint)), to_json(${col(k)}))` : col(k);
     // `extra` is spliced together as text: every value is JSON already (the fields are read as
@@ -169,14 +186,7 @@ export const yarnApps: Source = {
          a.queue,
          null::varchar as account,
          a.applicationType as app_type,
-         case
-           when a.state = 'FINISHED' then case a.finalStatus when 'SUCCEEDED' then 'SUCCEEDED' when 'FAILED' then 'FAILED' when 'KILLED' then 'KILLED' else 'UNKNOWN' end
-           when a.state = 'FAILED' then 'FAILED'
-           when a.state = 'KILLED' then 'KILLED'
-           when a.state = 'RUNNING' then 'RUNNING'
-           when a.state in ('NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED') then 'PENDING'
-           else 'UNKNOWN'
-         end as state,
+         st as state,
          concat_ws('/', a.state, a.finalStatus) as raw_state,
          ${ts('startedTime')} as submit_time,
          coalesce(${ts('launchTime')}, ${ts('startedTime')}) as start_time,
@@ -198,13 +208,14 @@ export const yarnApps: Source = {
          null::double as time_limit_s,
          null::integer as exit_code,
          nullif(trim(a.diagnostics), '') as diagnostics,
+         -- the comma-separated tags, each without the spaces around it, empty ones left out
          case when nullif(trim(a.applicationTags), '') is not null
-              then list_filter(list_transform(string_split(a.applicationTags, ','), lambda t: trim(t)), lambda t: t <> '') end as tags,
+              then regexp_extract_all(a.applicationTags, '[^, ][^,]*[^, ]|[^, ]') end as tags,
          ${extra} as extra,
          rec as _line,
          reason as _reason,
          case when reason is not null then to_json(a)::varchar end as _raw
-       from (select *, ${reason} as reason from (${appsSql}))`,
+       from (select *, ${reason} as reason from (select *, ${NUMERIC.map((f) => `try_cast(a.${f} as double) as ${ms(f)}`).join(', ')}, ${STATE} as st from (${appsSql})))`,
       },
     };
   },

@@ -129,6 +129,20 @@ describe('yarn-apps: edge cases', () => {
     assert.deepEqual([Number(run.rows_read), Number(run.rejects)], [1, 2]);
   });
 
+  it('rejects a time that is NaN or Infinity (valid numbers to a cast, not times) instead of failing the file', async () => {
+    const db = path.join(tmpDir(), 'w.duckdb');
+    const r = await runCli(['ingest', '--db', db, '--format', 'yarn-apps', yarn('apps-times-nan-and-infinity.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /1 jobs read, 1 new or newer, 2 rows rejected/);
+    const rejects = await query<{ line: bigint; reason: string }>(db, `select line, reason from rejected_rows order by line`);
+    assert.deepEqual(rejects.map((x) => [Number(x.line), x.reason]), [
+      [2, 'startedTime is not a number (got "NaN")'],
+      [3, 'elapsedTime is not a number (got "Infinity")'],
+    ]);
+    const [job] = await query<{ job_id: string; elapsed_s: number }>(db, `select job_id, elapsed_s from jobs`);
+    assert.deepEqual([job.job_id, job.elapsed_s], ['application_1759900000000_0042', 400]);
+  });
+
   it('loads {"apps": null} (what an RM answers with no apps) as zero jobs', async () => {
     const db = path.join(tmpDir(), 'w.duckdb');
     const r = await runCli(['ingest', '--db', db, '--format', 'yarn-apps', yarn('apps-null-no-apps.json')]);
