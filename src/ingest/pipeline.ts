@@ -308,14 +308,15 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   const work = async () => {
     let group: Claimed[] = [];
     let groupBytes = 0;
-    let ramp = GROUP_FIRST_BYTES;
+    const largest = opts.source.maxGroupBytes ?? GROUP_BYTES;
+    let ramp = Math.min(largest, GROUP_FIRST_BYTES);
     for (let i = next++; i < files.length; i = next++) {
       unclaimed -= sizes[i];
       const c = await claim(i);
       if (!c) continue;
       // A file hashed while staged, or large enough to be a group of its own, is staged alone.
       const bytes = opts.source.groupBytes?.(c.meta.path, c.meta.size) ?? c.meta.size;
-      if (!opts.source.stageMany || c.meta.size >= hashFirstBelow || bytes >= GROUP_BYTES) {
+      if (!opts.source.stageMany || c.meta.size >= hashFirstBelow || bytes >= largest) {
         await withConn((conn) => stageOne(conn, c));
         continue;
       }
@@ -325,7 +326,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
         await stageGroup(group);
         group = [];
         groupBytes = 0;
-        ramp = Math.min(GROUP_BYTES, 2 * ramp);
+        ramp = Math.min(largest, 2 * ramp);
       }
     }
     if (group.length) await stageGroup(group);

@@ -70,10 +70,14 @@ export interface GroupFile {
   size: number;
 }
 
-/** Staged's SELECTs for a group of files, with an `_input` column (the file's index in the group); each file is read as many records as it gives rows. */
+/**
+ * Staged's SELECTs for a group of files, with an `_input` column (the file's index in the group);
+ * each file is read as many records as it gives rows. Rejects as in Staged: their own SELECT, or
+ * `'in-rows'` (then the rows SELECT has `_input` on them too).
+ */
 export interface StagedGroup {
   rows: Select;
-  rejects: Select;
+  rejects: Select | 'in-rows';
 }
 
 export interface Source {
@@ -92,6 +96,8 @@ export interface Source {
   stageMany?(ctx: GroupContext, files: GroupFile[]): Promise<StagedGroup>;
   /** With stageMany: the bytes a file counts for in a group, where staging holds more than its size (a compressed file); default its size. */
   groupBytes?(file: string, size: number): number;
+  /** With stageMany: the largest group, in bytes as groupBytes counts them, if smaller than the pipeline's (GROUP_BYTES). */
+  readonly maxGroupBytes?: number;
 }
 
 /** @deprecated the name from when every format loaded jobs; use Source. */

@@ -184,7 +184,7 @@ const KNOWN_JSON = `[${KNOWN_EVENTS.map((e) => `"${e}"`).join(',')}]`;
  * in `files` as `_input`, and the rejected lines likewise. A log that is not one whole application's
  * (no event, no application start) fails the lot, naming it.
  */
-async function stageLogs(ctx: GroupContext, files: string[]): Promise<StagedGroup> {
+async function stageLogs(ctx: GroupContext, files: string[]): Promise<StagedGroup & { rejects: Select }> {
   const { conn } = ctx;
   const logs: LogFiles[] = [];
   for (const file of files) logs.push(await logFiles(file));

@@ -102,15 +102,26 @@ export async function stageGroupTables(
 ): Promise<StagedFile[]> {
   const tables: StagedTables = { rows: `stg.grp_rows_${group[0].runId}`, rej: `stg.grp_rej_${group[0].runId}`, shared: { files: group.length, left: group.length } };
   const runs = listValue(group.map((c) => c.runId));
+  const files = listValue(group.map((c) => c.meta.file));
   try {
     await conn.run(
-      `create table ${tables.rows} as select * exclude (_input), cast($runs[_input + 1] as bigint) as ingest_run_id from (${complete(sel.rows.sql)})`,
+      `create table ${tables.rows} as select * exclude (_input), cast($runs[_input + 1] as bigint) as ingest_run_id${sel.rejects === 'in-rows' ? ', _input' : ''} from (${complete(sel.rows.sql)})`,
       { ...sel.rows.params, ...params, runs },
     );
-    await conn.run(
-      `create table ${tables.rej} as select cast($runs[_input + 1] as bigint) as ingest_run_id, $files[_input + 1] as file, line, reason, raw from (${sel.rejects.sql})`,
-      { ...sel.rejects.params, runs, files: listValue(group.map((c) => c.meta.file)) },
-    );
+    if (sel.rejects === 'in-rows') {
+      // As for a file staged alone (pipeline.ts): the rejects copied out, then dropped from the rows.
+      await conn.run(
+        `create table ${tables.rej} as select ingest_run_id, $files[_input + 1] as file, _line as line, _reason as reason, _raw as raw from ${tables.rows} where _reason is not null`,
+        { files },
+      );
+      if (Number((await conn.runAndReadAll(`select count(*) from ${tables.rej}`)).getRows()[0][0])) await conn.run(`delete from ${tables.rows} where _reason is not null`);
+      await conn.run(`alter table ${tables.rows} drop column _reason; alter table ${tables.rows} drop column _raw; alter table ${tables.rows} drop column _input`);
+    } else {
+      await conn.run(
+        `create table ${tables.rej} as select cast($runs[_input + 1] as bigint) as ingest_run_id, $files[_input + 1] as file, line, reason, raw from (${sel.rejects.sql})`,
+        { ...sel.rejects.params, runs, files },
+      );
+    }
     const perFile = async (table: string) =>
       new Map((await conn.runAndReadAll(`select ingest_run_id, count(*) from ${table} group by 1`)).getRows().map(([k, n]) => [Number(k), Number(n)]));
     const [rows, rejects] = [await perFile(tables.rows), await perFile(tables.rej)];

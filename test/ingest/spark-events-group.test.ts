@@ -12,34 +12,15 @@ import { describe, it, before } from 'node:test';
 import { fixture, tmpDir } from '../helpers.js';
 import { ingestFiles } from '../../src/ingest/pipeline.js';
 import { sparkEvents } from '../../src/ingest/spark-events.js';
-import type { Source } from '../../src/ingest/source.js';
+import { counted } from './counted-source.js';
 import { defaultSettings } from '../../src/settings.js';
 import { openWarehouse } from '../../src/warehouse/open.js';
 
 const spark = (...f: string[]) => fixture('spark-events', ...f);
 
-/** spark-events, counting its calls: files staged alone, and groups staged together. */
-function counted(grouped: boolean) {
-  const calls = { alone: 0, groups: [] as number[] };
-  const source: Source = {
-    ...sparkEvents,
-    stage: (ctx) => {
-      calls.alone++;
-      return sparkEvents.stage(ctx);
-    },
-    stageMany: grouped
-      ? (ctx, files) => {
-          calls.groups.push(files.length);
-          return sparkEvents.stageMany!(ctx, files);
-        }
-      : undefined,
-  };
-  return { source, calls };
-}
-
 /** Load `files` into a new warehouse, staged in groups or each file alone; what the warehouse holds, but the run ids. */
 async function load(files: string[], grouped: boolean) {
-  const { source, calls } = counted(grouped);
+  const { source, calls } = counted(sparkEvents, grouped);
   const warnings: string[] = [];
   const wh = await openWarehouse(path.join(tmpDir(), 'w.duckdb'));
   try {
