@@ -12,10 +12,11 @@
  * merge, it is rolled back and its halves merged on their own, down to single files, so a file
  * that breaks the merge is isolated too.
  *
- * A source whose statement costs more to plan than to run on a small file (Spark event logs:
- * ~150 ms of binding and optimizing per log) can stage many files in one statement
- * (Source.stageMany). Each staging connection then takes small files (hashed before staging) in
- * groups of up to GROUP_FILES files and GROUP_BYTES, stages each group in one go into the group's
+ * A source whose statement costs much more per file than per record (Spark event logs: ~150 ms of
+ * binding and optimizing per log; YARN responses: plans, and regular expressions compiled and
+ * warmed again each statement) can stage many files in one statement (Source.stageMany). Each
+ * staging connection then takes small files (hashed before staging) in groups of up to
+ * GROUP_FILES files and GROUP_BYTES (or the source's maxGroupBytes), stages each group in one go into the group's
  * staging tables, each row and reject tagged with its file's run (staged.ts). The merger reads a
  * grouped file's rows there, so from there on a grouped file is merged, counted, recorded in
  * ingest_runs and skipped on reload exactly like a file staged alone, and a file that breaks the
