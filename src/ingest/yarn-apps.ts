@@ -124,6 +124,9 @@ export const yarnApps: Source = {
     }
     return { rejects: 'in-rows', rows: appsMapping([ctx], { shape, keys }, ctx.cluster, '', false) };
   },
+  // Groups of about six responses of 10,000 apps: larger ones saved little more CPU and took up to
+  // 300 MB more memory (1M apps: peak RSS 1.4 GB in groups of 64 MB, 1.6–1.7 GB in groups of 256 MB).
+  maxGroupBytes: 64 << 20,
   /**
    * Responses staged together: one statement for them all costs far less than one each (1M apps in
    * 100 responses: about a fifth less CPU), planning aside — each statement compiles its regular
@@ -131,9 +134,6 @@ export const yarnApps: Source = {
    * each set mapped exactly as a file alone would be, so a file's rows do not depend on its group.
    * A response that is empty or not one is left to `stage` (the group is staged file by file).
    */
-  // Groups of about six responses of 10,000 apps: larger ones saved little more CPU and took up to
-  // 300 MB more memory (1M apps: peak RSS 1.4 GB in groups of 64 MB, 1.6–1.7 GB in groups of 256 MB).
-  maxGroupBytes: 64 << 20,
   async stageMany(ctx, files) {
     const sets = new Map<string, { peek: { shape: Shape; keys: string[] }; files: (GroupFile & { input: number })[] }>();
     if (new Set(files.map((f) => f.file)).size < files.length) throw new FileFormatError('the same file twice in one group');
