@@ -124,9 +124,10 @@ export const yarnApps: Source = {
     }
     return { rejects: 'in-rows', rows: appsMapping([ctx], { shape, keys }, ctx.cluster, '', false) };
   },
-  // Groups of about six responses of 10,000 apps: larger ones saved little more CPU and took up to
-  // 300 MB more memory (1M apps: peak RSS 1.4 GB in groups of 64 MB, 1.6–1.7 GB in groups of 256 MB).
-  maxGroupBytes: 64 << 20,
+  // Groups of about four responses of 10,000 apps (three make a merge batch): larger ones saved
+  // little more CPU and took more memory (1M apps, peak RSS: 1.24–1.37 GB in groups of 40 MB,
+  // 1.31–1.44 in groups of 64 MB, 1.6–1.7 in groups of 256 MB).
+  maxGroupBytes: 40 << 20,
   /**
    * Responses staged together: one statement for them all costs far less than one each (1M apps in
    * 100 responses: about a fifth less CPU), planning aside — each statement compiles its regular
