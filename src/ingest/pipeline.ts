@@ -38,7 +38,7 @@ import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node
 import type { Warehouse } from '../warehouse/open.js';
 import { ident } from '../warehouse/schema.js';
 import { FileFormatError, duckdbReason, type ClusterZones, type Source } from './source.js';
-import { dropStagedSql, ownRows, ownTables, stageGroupTables, stagedSelect, type Claimed, type FileMeta, type StagedFile } from './staged.js';
+import { dropStagedSql, ownRows, ownTables, splitRejects, stageGroupTables, stagedSelect, type Claimed, type FileMeta, type StagedFile } from './staged.js';
 import { fileMeta, loadedRuns, sha256, shaKey, statKey, type LoadedRun } from './loaded.js';
 import type { Settings } from '../settings.js';
 
@@ -420,16 +420,9 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       let rows: number;
       let rejects: number;
       if (sel.rejects === 'in-rows') {
-        // One table holds both: the rejects are copied out, then dropped from the rows.
-        await conn.run(
-          `create table stg.rej_${runId} as select cast($run as bigint) as ingest_run_id, $file as file, _line as line, _reason as reason, _raw as raw
-           from ${rowsTable} where _reason is not null`,
-          { run: runId, file: meta.file },
-        );
-        [rows, rejects] = (await conn.runAndReadAll(`select count(*) filter (where _reason is null), count(*) filter (where _reason is not null) from ${rowsTable}`))
-          .getRows()[0].map(Number);
-        if (rejects) await conn.run(`delete from ${rowsTable} where _reason is not null`);
-        await conn.run(`alter table ${rowsTable} drop column _reason; alter table ${rowsTable} drop column _raw`);
+        // One table holds both: the rejects are split out.
+        rejects = await splitRejects(conn, rowsTable, `stg.rej_${runId}`, { run: 'cast($run as bigint)', file: '$file', params: { run: runId, file: meta.file } });
+        rows = Number((await conn.runAndReadAll(`select count(*) from ${rowsTable}`)).getRows()[0][0]);
       } else {
         await conn.run(
           `create table stg.rej_${runId} as select cast($run as bigint) as ingest_run_id, $file as file, line, reason, raw from (${sel.rejects.sql})`,

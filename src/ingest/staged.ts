@@ -109,13 +109,7 @@ export async function stageGroupTables(
       { ...sel.rows.params, ...params, runs },
     );
     if (sel.rejects === 'in-rows') {
-      // As for a file staged alone (pipeline.ts): the rejects copied out, then dropped from the rows.
-      await conn.run(
-        `create table ${tables.rej} as select ingest_run_id, $files[_input + 1] as file, _line as line, _reason as reason, _raw as raw from ${tables.rows} where _reason is not null`,
-        { files },
-      );
-      if (Number((await conn.runAndReadAll(`select count(*) from ${tables.rej}`)).getRows()[0][0])) await conn.run(`delete from ${tables.rows} where _reason is not null`);
-      await conn.run(`alter table ${tables.rows} drop column _reason; alter table ${tables.rows} drop column _raw; alter table ${tables.rows} drop column _input`);
+      await splitRejects(conn, tables.rows, tables.rej, { run: 'ingest_run_id', file: '$files[_input + 1]', params: { files }, drop: ['_input'] });
     } else {
       await conn.run(
         `create table ${tables.rej} as select cast($runs[_input + 1] as bigint) as ingest_run_id, $files[_input + 1] as file, line, reason, raw from (${sel.rejects.sql})`,
@@ -133,6 +127,28 @@ export async function stageGroupTables(
     await conn.run(`drop table if exists ${tables.rows}; drop table if exists ${tables.rej}`);
     throw e;
   }
+}
+
+/**
+ * Rejects staged among the rows (Staged and StagedGroup's `'in-rows'`): copied out into `rej`, with
+ * their ingest run and file as `at` says (SQL over the rows' columns and `at.params`), then dropped
+ * from `rows` with the columns that carried them (`_reason`, `_raw`, and `at.drop`). Returns how
+ * many there were.
+ */
+export async function splitRejects(
+  conn: DuckDBConnection,
+  rows: string,
+  rej: string,
+  at: { run: string; file: string; params: Record<string, DuckDBValue>; drop?: string[] },
+): Promise<number> {
+  await conn.run(
+    `create table ${rej} as select ${at.run} as ingest_run_id, ${at.file} as file, _line as line, _reason as reason, _raw as raw from ${rows} where _reason is not null`,
+    at.params,
+  );
+  const n = Number((await conn.runAndReadAll(`select count(*) from ${rej}`)).getRows()[0][0]);
+  if (n) await conn.run(`delete from ${rows} where _reason is not null`);
+  await conn.run(['_reason', '_raw', ...(at.drop ?? [])].map((c) => `alter table ${rows} drop column ${c};`).join(' '));
+  return n;
 }
 
 /** A staged file's rows alone, as a table expression (for a look at them: Finish.check). */
