@@ -19,35 +19,52 @@ const MONTH = '(?:0[1-9]|1[0-2])';
 const YEAR = '(?:19|20)[0-9]{2}';
 const TIME = '(?:[T _-]?(?:[01][0-9]|2[0-3])(?:[:_.-]?[0-5][0-9]){0,2}(?:[.][0-9]+)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?';
 
+/**
+ * A built-in rule may say what a name must contain for it to match (one of `requires`, checked
+ * on the name as given). Most names lack most of them, and a check costs a tenth of a
+ * regexp_replace (1M YARN apps: the key took ~5 CPU-s). A check on the name as given holds for
+ * the name as the rules before have changed it, because every built-in replacement puts a
+ * `<placeholder>` where the match was and keeps its neighbours apart: no digit, no `19`, no
+ * `-oozie-`, no `job_` is ever made by one (`<app-id>` holds `app-`, but never followed by
+ * digits, as rule 3 needs). Rules from the settings have no `requires`: they always run.
+ */
+export interface BuiltInRule extends JobKeyRule {
+  requires?: readonly string[];
+}
+const DIGITS = [...'0123456789'];
+/** Every date rule has a year: 19xx or 20xx. */
+const YEARS = ['19', '20'];
+
 /** The built-in rules, in the order they apply. */
-export const DEFAULT_JOB_KEY_RULES: JobKeyRule[] = [
+export const DEFAULT_JOB_KEY_RULES: BuiltInRule[] = [
   // 123e4567-e89b-12d3-a456-426614174000
-  { pattern: '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}', replace: '<uuid>' },
+  { pattern: '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}', replace: '<uuid>', requires: ['-'] },
   // application_1479206441898_30784, job_1326381300833_2_2, container_e11_1479206441898_30784_01_000001
   {
     pattern: '(?:application|appattempt|job|task|attempt|container)_(?:e[0-9]+_)?[0-9]{10,13}_[0-9]+(?:_[mr])?(?:_[0-9]+)*',
     replace: '<app-id>',
+    requires: ['application_', 'attempt_', 'job_', 'task_', 'container_'],
   },
   // Spark application ids: app-20161115172038-0000, local-1422981759269
-  { pattern: '(?:app-[0-9]{14}-[0-9]{4}|local-[0-9]{13})', replace: '<app-id>' },
+  { pattern: '(?:app-[0-9]{14}-[0-9]{4}|local-[0-9]{13})', replace: '<app-id>', requires: ['app-', 'local-'] },
   // Oozie job ids: 0002383-161115184801730-oozie-oozi-W (and coordinator actions …-C@12)
-  { pattern: '[0-9]{7}-[0-9]{15}-oozie-[a-z]+-[WCB](?:@[0-9]+)?', replace: '<oozie-id>' },
+  { pattern: '[0-9]{7}-[0-9]{15}-oozie-[a-z]+-[WCB](?:@[0-9]+)?', replace: '<oozie-id>', requires: ['-oozie-'] },
   // epoch seconds or milliseconds (2001–2033), before dates so their digits are not read as one
-  { pattern: '(^|[^0-9])1[0-9]{9}(?:[0-9]{3})?([^0-9]|$)', replace: '\\1<epoch>\\2' },
+  { pattern: '(^|[^0-9])1[0-9]{9}(?:[0-9]{3})?([^0-9]|$)', replace: '\\1<epoch>\\2', requires: DIGITS },
   // 2016_11_04T08, 2026-10-04 08:00:00, 20261004, 2026/10/04, 2026100408
-  { pattern: `${YEAR}[-_./]?${MONTH}[-_./]?${DAY}${TIME}`, replace: '<date>' },
+  { pattern: `${YEAR}[-_./]?${MONTH}[-_./]?${DAY}${TIME}`, replace: '<date>', requires: YEARS },
   // 04.10.2026, 04-10-2026, 04/10/2026
-  { pattern: `${DAY}[-./]${MONTH}[-./]${YEAR}`, replace: '<date>' },
+  { pattern: `${DAY}[-./]${MONTH}[-./]${YEAR}`, replace: '<date>', requires: YEARS },
   // 2026-Q3, 2026Q3
-  { pattern: `${YEAR}[-_]?[Qq][1-4]`, replace: '<quarter>' },
+  { pattern: `${YEAR}[-_]?[Qq][1-4]`, replace: '<quarter>', requires: YEARS },
   // 2026-10, 2026_10 (a month) — after full dates
-  { pattern: `${YEAR}[-_]${MONTH}([^0-9]|$)`, replace: '<month>\\1' },
+  { pattern: `${YEAR}[-_]${MONTH}([^0-9]|$)`, replace: '<month>\\1', requires: YEARS },
   // hour=08, hr_08, h08
-  { pattern: '(?i)(^|[^a-z])(hour|hr|h)([=_-]?)(?:[01][0-9]|2[0-3])([^0-9]|$)', replace: '\\1\\2\\3<hour>\\4' },
+  { pattern: '(?i)(^|[^a-z])(hour|hr|h)([=_-]?)(?:[01][0-9]|2[0-3])([^0-9]|$)', replace: '\\1\\2\\3<hour>\\4', requires: DIGITS },
   // attempt numbers: attempt_2, retry-3, (try 2)
-  { pattern: '(?i)(attempt|retry|try)([ _#=-]?)[0-9]+', replace: '\\1\\2<n>' },
+  { pattern: '(?i)(attempt|retry|try)([ _#=-]?)[0-9]+', replace: '\\1\\2<n>', requires: DIGITS },
   // any other long run of digits (sequence numbers, ids)
-  { pattern: '[0-9]{6,}', replace: '<n>' },
+  { pattern: '[0-9]{6,}', replace: '<n>', requires: DIGITS },
 ];
 
 /** Tag keys whose values name a scheduler's workflow (YARN lower-cases tags). */
@@ -61,26 +78,43 @@ export const DEFAULT_WORKFLOW_TAGS = [
 ];
 
 export interface JobKeySql {
-  /** A SQL expression over the columns name, user, queue, tags of the relation it is used in. */
-  expr: string;
+  /**
+   * A SELECT of every column of `inner` (which has name, user, queue, tags and job_key), with
+   * job_key computed where it is null.
+   */
+  wrap(inner: string): string;
   /** The named parameters it uses. */
   params: Record<string, DuckDBValue>;
   rules: JobKeyRule[];
 }
 
-export function jobKeyRules(settings: Settings): JobKeyRule[] {
+export function jobKeyRules(settings: Settings): BuiltInRule[] {
   return [...(settings.jobKey.rules ?? DEFAULT_JOB_KEY_RULES), ...settings.jobKey.extraRules];
 }
+
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 export function buildJobKeySql(settings: Settings): JobKeySql {
   const rules = jobKeyRules(settings);
   const params: Record<string, DuckDBValue> = {};
-  let name = `coalesce(name, '')`;
-  rules.forEach((r, i) => {
+  // Each rule is a step over the one before, one SELECT each (_jk1, _jk2, …), so that a step
+  // skipped by its check (a CASE: the name, or the rule applied) does not repeat the steps below.
+  // The checks are computed once, on the name as given (_jkc0, …).
+  const checks = new Map<string, string>();
+  const checkOf = (r: BuiltInRule) => {
+    if (!r.requires?.length) return undefined;
+    const k = JSON.stringify(r.requires);
+    if (!checks.has(k)) checks.set(k, `_jkc${checks.size}`);
+    return checks.get(k)!;
+  };
+  const steps = rules.map((r, i) => {
     params[`jk_p${i}`] = r.pattern;
     params[`jk_r${i}`] = r.replace;
-    name = `regexp_replace(${name}, $jk_p${i}, $jk_r${i}, 'g')`;
+    const replaced = `regexp_replace(_jk${i}, $jk_p${i}, $jk_r${i}, 'g')`;
+    const check = checkOf(r);
+    return `${check ? `case when ${check} then ${replaced} else _jk${i} end` : replaced} as _jk${i + 1}`;
   });
+  const checkCols = [...checks].map(([k, col]) => `${(JSON.parse(k) as string[]).map((x) => `contains(_jk0, ${lit(x)})`).join(' or ')} as ${col}`);
   // Workflow tags, by a regular expression over the tags joined with ',' (RE2 is far faster here
   // than list lambdas): every workflow value, in the order of the tags. No CASE around it (a CASE
   // costs DuckDB more than the extraction it would save on untagged apps).
@@ -93,9 +127,17 @@ export function buildJobKeySql(settings: Settings): JobKeySql {
     // array_to_string is a macro with a CASE, whose binding costs ~1.5 ms a statement (a file).
     workflow = `list_aggr(regexp_extract_all(list_aggr(tags, 'string_agg', ','), $jk_wf, 1), 'string_agg', '/')`;
   }
-  const expr = `coalesce('wf:' || (${workflow}),
-    ${name} || ' [' || coalesce("user", '?') || '@' || coalesce(queue, '?') || ']')`;
-  return { expr, params, rules };
+  const key = `coalesce('wf:' || _jkwf, _jk${rules.length} || ' [' || coalesce("user", '?') || '@' || coalesce(queue, '?') || ']')`;
+  const internal = ['_jkwf', ...Array.from({ length: rules.length + 1 }, (_, i) => `_jk${i}`), ...checks.values()];
+  const wrap = (inner: string) => {
+    // The name's steps only for rows without a key (a canonical file may bring its own) or a workflow.
+    let sql = `select *, case when job_key is null and _jkwf is null then coalesce(name, '') end as _jk0 from (
+      select *, ${workflow} as _jkwf from (${inner}))`;
+    if (checkCols.length) sql = `select *, ${checkCols.join(', ')} from (${sql})`;
+    for (const step of steps) sql = `select *, ${step} from (${sql})`;
+    return `select * exclude (${internal.join(', ')}) replace (coalesce(job_key, ${key}) as job_key) from (${sql})`;
+  };
+  return { wrap, params, rules };
 }
 
 /** Check every rule compiles in DuckDB's RE2 before a load starts. */

@@ -102,7 +102,7 @@ export const JOBS: Target = {
     const jobKey = buildJobKeySql(settings);
     await checkJobKeyRules(conn, jobKey.rules, settings.file ?? 'built-in rules');
     return {
-      wrap: (inner) => `select * replace (coalesce(job_key, ${jobKey.expr}) as job_key) from (${inner})`,
+      wrap: jobKey.wrap,
       params: jobKey.params,
       async check(c, staged, file, format, warnOnce) {
         const sql = `select distinct raw_state from ${staged} where state = 'UNKNOWN' and raw_state is not null limit 20`;
@@ -210,15 +210,15 @@ export const APP_DETAILS: Target = {
     await conn.run(
       `insert into jobs (cluster, job_id, source, name, job_key, "user", queue, app_type, state, raw_state, start_time, end_time, elapsed_s,
                          total_cpu_s, diagnostics, extra, ingest_run_id)
-       select cluster, job_id, source, name, ${jobKey.expr}, "user", queue, app_type, state, raw_state, start_time, end_time, elapsed_s,
+       select cluster, job_id, source, name, job_key, "user", queue, app_type, state, raw_state, start_time, end_time, elapsed_s,
               total_cpu_s, diagnostics, extra, ingest_run_id
-       from (
-         select d.cluster, d.job_id, lower(d.framework) as source, d.name, d.user as "user", d.queue, null::varchar[] as tags,
+       from (${jobKey.wrap(`
+         select d.cluster, d.job_id, lower(d.framework) as source, d.name, null::varchar as job_key, d.user as "user", d.queue, null::varchar[] as tags,
                 d.framework as app_type, d.outcome as state, d.outcome as raw_state, d.start_time, d.end_time,
                 epoch(d.end_time - d.start_time) as elapsed_s, d.cpu_time_s as total_cpu_s, d.failure_reason as diagnostics,
                 json_object('from', 'app_details', 'app_id', d.app_id, 'detail_source', d.source) as extra, d.ingest_run_id
          from (${batch}) d
-         where not exists (select 1 from jobs j where j.cluster = d.cluster and j.job_id = d.job_id))`,
+         where not exists (select 1 from jobs j where j.cluster = d.cluster and j.job_id = d.job_id)`)})`,
       jobKey.params,
     );
   },

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, before, after } from 'node:test';
 import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { buildJobKeySql, checkJobKeyRules } from '../../src/ingest/job-key.js';
+import { buildJobKeySql, checkJobKeyRules, DEFAULT_JOB_KEY_RULES } from '../../src/ingest/job-key.js';
 import { defaultSettings, type Settings } from '../../src/settings.js';
 
 const defaults: Settings = defaultSettings();
@@ -22,7 +22,7 @@ describe('job_key', () => {
   async function key(name: string, opts: { user?: string | null; queue?: string | null; tags?: string[]; settings?: Settings } = {}): Promise<string> {
     const k = buildJobKeySql(opts.settings ?? defaults);
     const r = await conn.runAndReadAll(
-      `select ${k.expr} as k from (select $name::varchar as name, $user::varchar as "user", $queue::varchar as queue, $tags::varchar[] as tags)`,
+      `select job_key as k from (${k.wrap(`select $name::varchar as name, $user::varchar as "user", $queue::varchar as queue, $tags::varchar[] as tags, null::varchar as job_key`)})`,
       { ...k.params, name, user: opts.user === undefined ? 'alice' : opts.user, queue: opts.queue === undefined ? 'etl' : opts.queue, tags: opts.tags ? listValue(opts.tags) : null },
     );
     return String(r.getRows()[0][0]);
@@ -78,6 +78,37 @@ describe('job_key', () => {
     assert.equal(await key('x', { settings, tags: ['dag:abc'] }), 'wf:abc');
     const replaced: Settings = { ...defaultSettings(), jobKey: { rules: [{ pattern: '[0-9]+', replace: '#' }], extraRules: [] } };
     assert.equal(await key('run_2026_10', { settings: replaced }), 'run_#_# [alice@etl]');
+  });
+
+  it('gives the same keys with the built-in rules\' checks as without them (20,000 names made of the rules\' parts)', async () => {
+    // A check skips a rule when the name lacks what the rule needs: it must never skip one that
+    // would have matched, here or after the rules before it changed the name.
+    const parts = [
+      'etl', '_', '-', '.', '/', ':', ' ', '=', '#', '<', '>', 'x', 'T08', '08', '10', '04', '2026', '1999', '2019', '20', '19', '0', '9',
+      'Q3', 'q1', '-Q', 'app-', '20161115172038', '-0000', 'local-', '1422981759269', 'application_', 'appattempt_', 'job_', 'task_',
+      'attempt_', 'container_e11_', '1479206441898', '_30784', '_m', '_000001', '0002383', '-161115184801730', '-oozie-', 'oozi-W',
+      '@12', 'hour', 'hr', 'h', 'H', 'retry', 'try', 'Attempt', '123e4567-e89b-12d3-a456-426614174000', 'deadbeef-abcd-abcd-abcd-abcdefabcdef',
+      'DEADBEEF', '-abcd', '1700000000', '1700000000123', '987654', '12345', '2026-10', '2026_10_04',
+      // whole ids, which the parts above rarely make by chance
+      'application_1479206441898_30784', 'appattempt_1479206441898_30784_000002', 'job_1326381300833_2_2', 'task_1326381300833_2_m_3',
+      'attempt_1326381300833_2_m_3_0', 'container_e11_1479206441898_30784_01_000001', 'app-20161115172038-0000', 'local-1422981759269',
+      '0002383-161115184801730-oozie-oozi-W', '0002383-161115184801730-oozie-hue-C@12', '5f0e1c9a-3b7d-4c2e-9f1f-0b2c3d4e5f60', '2026-10-04 08:00:00', '04.10.2026', 'hour=07',
+    ];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const names = Array.from({ length: 20_000 }, () => Array.from({ length: 1 + Math.floor(next() * 6) }, () => parts[Math.floor(next() * parts.length)]).join(''));
+    const checked = buildJobKeySql(defaults);
+    const unchecked = buildJobKeySql({ ...defaults, jobKey: { extraRules: [], rules: DEFAULT_JOB_KEY_RULES.map(({ pattern, replace }) => ({ pattern, replace })) } });
+    const keysOf = async (k: typeof checked) => (await conn.runAndReadAll(
+      `select job_key from (${k.wrap(`select unnest($names::varchar[]) as name, 'a' as "user", 'q' as queue, null::varchar[] as tags, null::varchar as job_key`)})`,
+      { ...k.params, names: listValue(names) },
+    )).getRows().map((r) => String(r[0]));
+    const [a, b] = [await keysOf(checked), await keysOf(unchecked)];
+    assert.equal(a.length, names.length);
+    const differ = names.filter((_, i) => a[i] !== b[i]);
+    assert.deepEqual(differ.slice(0, 5), []);
+    // the corpus does exercise the rules: most names are changed by them
+    assert.ok(b.filter((k, i) => k !== `${names[i]} [a@q]`).length > names.length / 2);
   });
 
   it('names a rule that is not valid RE2', async () => {

@@ -143,6 +143,22 @@ describe('yarn-apps: edge cases', () => {
     assert.deepEqual([job.job_id, job.elapsed_s], ['application_1759900000000_0042', 400]);
   });
 
+  it('trims the Unicode spaces trim() removes (not tabs) off diagnostics; a blank id or tag list is one of them alone', async () => {
+    const db = path.join(tmpDir(), 'w.duckdb');
+    const r = await runCli(['ingest', '--db', db, '--format', 'yarn-apps', yarn('apps-unicode-space-padding.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /4 jobs read, 4 new or newer, 1 rows? rejected/);
+    const rows = await query<{ job_id: string; diagnostics: string | null; tags: string[] | null }>(db, `select job_id, diagnostics, tags from jobs order by job_id`);
+    assert.deepEqual(rows.map((x) => [x.job_id.slice(-4), x.diagnostics, x.tags]), [
+      ['0101', 'Container killed on request. Exit code is 143', null],
+      ['0102', null, ['airflow_dag_id:nightly']],
+      ['0103', '\tTab and newline are not trimmed\n', null],
+      ['0105', 'Inner\u00a0space kept', ['x']],
+    ]);
+    const rejects = await query<{ line: bigint; reason: string }>(db, `select line, reason from rejected_rows`);
+    assert.deepEqual(rejects.map((x) => [Number(x.line), x.reason]), [[4, 'id is missing']]);
+  });
+
   it('loads {"apps": null} (what an RM answers with no apps) as zero jobs', async () => {
     const db = path.join(tmpDir(), 'w.duckdb');
     const r = await runCli(['ingest', '--db', db, '--format', 'yarn-apps', yarn('apps-null-no-apps.json')]);
