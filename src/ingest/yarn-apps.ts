@@ -294,9 +294,11 @@ function appsMapping(
        ${ms('vcoreSeconds')} as vcore_seconds,
        ${ms('memorySeconds')} as memory_mb_seconds,
        ${keys.includes('resourceSecondsMap') ? `-- Jettison writes the map as duplicate "entry" keys ({"entry":{…},"entry":{…}}), or an array:
-       -- scan the entries' text for the yarn.io/gpu one rather than trusting a JSON path.
+       -- scan the entries' text for the yarn.io/gpu one rather than trusting a JSON path (only where
+       -- the text has it: most apps have no GPUs, and contains() is far cheaper than a regexp).
+       case when contains(a.resourceSecondsMap::varchar, '"yarn.io/gpu"') then
        try_cast(regexp_extract(regexp_extract(a.resourceSecondsMap::varchar, '[{][^{}]*"key" *: *"yarn[.]io/gpu"[^{}]*[}]'),
-                               '"value" *: *"?([0-9.]+)', 1) as double)` : 'null::double'} as gpu_seconds,
+                               '"value" *: *"?([0-9.]+)', 1) as double) end` : 'null::double'} as gpu_seconds,
        null::double as req_memory_mb,
        null::double as max_rss_mb,
        null::double as total_cpu_s,
