@@ -100,12 +100,11 @@ export function buildJobKeySql(settings: Settings): JobKeySql {
   // Each rule is a step over the one before, one SELECT each (_jk1, _jk2, …), so that a step
   // skipped by its check (a CASE: the name, or the rule applied) does not repeat the steps below.
   // The checks are computed once, on the name as given (_jkc0, …).
-  const checks = new Map<string, string>();
+  const checks = new Map<readonly string[], string>(); // the rules share their lists (DIGITS, YEARS)
   const checkOf = (r: BuiltInRule) => {
     if (!r.requires?.length) return undefined;
-    const k = JSON.stringify(r.requires);
-    if (!checks.has(k)) checks.set(k, `_jkc${checks.size}`);
-    return checks.get(k)!;
+    if (!checks.has(r.requires)) checks.set(r.requires, `_jkc${checks.size}`);
+    return checks.get(r.requires)!;
   };
   const steps = rules.map((r, i) => {
     params[`jk_p${i}`] = r.pattern;
@@ -114,7 +113,7 @@ export function buildJobKeySql(settings: Settings): JobKeySql {
     const check = checkOf(r);
     return `${check ? `case when ${check} then ${replaced} else _jk${i} end` : replaced} as _jk${i + 1}`;
   });
-  const checkCols = [...checks].map(([k, col]) => `${(JSON.parse(k) as string[]).map((x) => `contains(_jk0, ${lit(x)})`).join(' or ')} as ${col}`);
+  const checkCols = [...checks].map(([requires, col]) => `${requires.map((x) => `contains(_jk0, ${lit(x)})`).join(' or ')} as ${col}`);
   // Workflow tags, by a regular expression over the tags joined with ',' (RE2 is far faster here
   // than list lambdas): every workflow value, in the order of the tags. No CASE around it (a CASE
   // costs DuckDB more than the extraction it would save on untagged apps).
