@@ -90,23 +90,22 @@ export function dropStagedSql(done: StagedFile[]): string | undefined {
 
 /**
  * Stage a group's two SELECTs (Source.stageMany, `_input` the file's place in the group) into the
- * group's tables, the rows completed by `complete` (the target's finishing touch) with `params`;
- * each file as staged. On failure the tables are dropped and the error thrown.
+ * group's tables, the rows completed by `finishing` (the target's: Finish.fill); each file as
+ * staged. On failure the tables are dropped and the error thrown.
  */
 export async function stageGroupTables(
   conn: DuckDBConnection,
   sel: StagedGroup,
   group: Claimed[],
-  complete: (rows: string) => string,
-  params: Record<string, DuckDBValue> = {},
+  finishing?: { fill(conn: DuckDBConnection, staged: string): Promise<void> },
 ): Promise<StagedFile[]> {
   const tables: StagedTables = { rows: `stg.grp_rows_${group[0].runId}`, rej: `stg.grp_rej_${group[0].runId}`, shared: { files: group.length, left: group.length } };
   const runs = listValue(group.map((c) => c.runId));
   const files = listValue(group.map((c) => c.meta.file));
   try {
     await conn.run(
-      `create table ${tables.rows} as select * exclude (_input), cast($runs[_input + 1] as bigint) as ingest_run_id${sel.rejects === 'in-rows' ? ', _input' : ''} from (${complete(sel.rows.sql)})`,
-      { ...sel.rows.params, ...params, runs },
+      `create table ${tables.rows} as select * exclude (_input), cast($runs[_input + 1] as bigint) as ingest_run_id${sel.rejects === 'in-rows' ? ', _input' : ''} from (${sel.rows.sql})`,
+      { ...sel.rows.params, runs },
     );
     if (sel.rejects === 'in-rows') {
       await splitRejects(conn, tables.rows, tables.rej, { run: 'ingest_run_id', file: '$files[_input + 1]', params: { files }, drop: ['_input'] });
@@ -116,6 +115,7 @@ export async function stageGroupTables(
         { ...sel.rejects.params, runs, files },
       );
     }
+    await finishing?.fill(conn, tables.rows);
     const perFile = async (table: string) =>
       new Map((await conn.runAndReadAll(`select ingest_run_id, count(*) from ${table} group by 1`)).getRows().map(([k, n]) => [Number(k), Number(n)]));
     const [rows, rejects] = [await perFile(tables.rows), await perFile(tables.rej)];

@@ -16,7 +16,7 @@
  *                       later end, then one read from the framework's log over one from its history
  *                       server's REST API. A job no other source has gets a `jobs` row from its detail.
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Settings } from '../settings.js';
 import {
   APP_DETAIL_COLUMNS, BUSINESS_SERIES_COLUMNS, CAPACITY_COLUMNS, INCIDENT_COLUMNS, JOB_COLUMN_NAMES, STORAGE_ROLLUP_COLUMNS, STORAGE_SNAPSHOT_COLUMNS, STORAGE_USAGE_COLUMNS,
@@ -52,9 +52,8 @@ export interface GroupIdentity {
 
 /** Done to each file's staged rows, prepared once per load. */
 export interface Finish {
-  /** Wrap the format's row SELECT (`inner`) in a SELECT that completes it. */
-  wrap(inner: string): string;
-  params: Record<string, DuckDBValue>;
+  /** Complete a file's (or a group's) staged rows, in their staging table `staged`. */
+  fill(conn: DuckDBConnection, staged: string): Promise<void>;
   /** Look at a staged file's rows (table `staged`) and warn about what is worth knowing. */
   check?(conn: DuckDBConnection, staged: string, file: string, format: string, warnOnce: (key: string, message: string) => void): Promise<void>;
 }
@@ -102,8 +101,9 @@ export const JOBS: Target = {
     const jobKey = buildJobKeySql(settings);
     await checkJobKeyRules(conn, jobKey.rules, settings.file ?? 'built-in rules');
     return {
-      wrap: jobKey.wrap,
-      params: jobKey.params,
+      async fill(c, staged) {
+        await c.run(jobKey.fill(staged), jobKey.params);
+      },
       async check(c, staged, file, format, warnOnce) {
         const sql = `select distinct raw_state from ${staged} where state = 'UNKNOWN' and raw_state is not null limit 20`;
         for (const row of (await c.runAndReadAll(sql)).getRows()) {
