@@ -155,7 +155,7 @@ export const yarnApps: Source = {
     }
     return { rejects: 'in-rows', rows: appsMapping([ctx], { shape, keys }, ctx.cluster, '', false) };
   },
-  // Groups of about four responses of 10,000 apps (three make a merge batch): larger ones saved
+  // Groups of three or four responses of 10,000 apps (five or six make a merge batch): larger ones saved
   // little more CPU and took more memory (1M apps, peak RSS: 1.24–1.37 GB in groups of 40 MB,
   // 1.31–1.44 in groups of 64 MB, 1.6–1.7 in groups of 256 MB).
   maxGroupBytes: 40 << 20,

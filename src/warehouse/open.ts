@@ -73,6 +73,10 @@ async function createInstance(path: string, readOnly: boolean): Promise<DuckDBIn
       // Extensions we need (json, parquet, icu) are built in; never reach the network for others.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
+      // A merge transaction's rows are written as row groups while it runs (pipeline.ts
+      // nextBatch); by default DuckDB holds five of them in memory before writing them out.
+      // One at a time: 1M YARN apps peaked 100-200 MB lower, no slower.
+      write_buffer_row_group_count: '1',
     });
   } catch (e) {
     const msg = (e as Error).message;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fixture, job, query, runCli, tmpDir } from '../helpers.js';
-import { ingestFiles } from '../../src/ingest/pipeline.js';
+import { BATCH_MAX_FILES, BATCH_ROWS, ROW_GROUP_ROWS, ingestFiles, nextBatch } from '../../src/ingest/pipeline.js';
 import { sourceFor } from '../../src/ingest/sources.js';
 import { defaultSettings } from '../../src/settings.js';
 import { openWarehouse } from '../../src/warehouse/open.js';
@@ -185,6 +185,36 @@ describe('ingest pipeline', () => {
     const r = await ingest(db, path.join(dir, 'dumps'));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /2 file\(s\): 2 loaded.*4 jobs read/);
+  });
+});
+
+describe('merge batches (nextBatch)', () => {
+  const tens = (n: number) => Array<number>(n).fill(10_000);
+
+  it('are cut where DuckDB leaves the row groups alone: under one, or a last one over half full', () => {
+    assert.equal(ROW_GROUP_ROWS, 122_880);
+    assert.equal(BATCH_ROWS, 184_321);
+    // Responses of 10,000 apps: 19 make 190,000 rows, a row group and 67,120 (over 61,440).
+    assert.equal(nextBatch(tens(30), BATCH_ROWS), 19);
+    // The last 15 of a load: 150,000 would leave a tail of 27,120, which later checkpoints would
+    // merge with its neighbours; 12 (120,000) stay under a row group.
+    assert.equal(nextBatch(tens(15), BATCH_ROWS), 12);
+    // 61,440 + 61,440 is exactly a row group; 30,000 more would be a tail of 30,000.
+    assert.equal(nextBatch([61_440, 61_440, 30_000], BATCH_ROWS), 2);
+    // A tail of exactly half a row group is not over half: 184,320 → the first file alone.
+    assert.equal(nextBatch([100_000, 84_320], BATCH_ROWS), 1);
+    // 130,000 + 100,000 = 230,000: a tail of 107,120.
+    assert.equal(nextBatch([130_000, 100_000, 10_000], BATCH_ROWS), 2);
+  });
+
+  it('take at least one file, at most two row groups unless one file is more, and at most BATCH_MAX_FILES files', () => {
+    assert.equal(nextBatch([300_000, 10_000], BATCH_ROWS), 1);
+    // 130,000 + 120,000 would pass two row groups (245,760): the first file goes alone, tail and all.
+    assert.equal(nextBatch([130_000, 120_000], BATCH_ROWS), 1);
+    assert.equal(nextBatch(Array<number>(300).fill(10), BATCH_ROWS), BATCH_MAX_FILES);
+    // A target of one row: a file a batch.
+    assert.equal(nextBatch([5, 5, 5], 1), 1);
+    assert.equal(nextBatch([7], BATCH_ROWS), 1);
   });
 });
 
