@@ -3,13 +3,15 @@
  * own (staging), and a file that cannot be read is rolled back alone — nothing of it reaches
  * the warehouse — while the others load.
  *
- * Staging runs on two connections at once (one file's JSON parse is single-threaded) into a
- * shared in-memory database `stg`, finished there as the target asks (jobs: the job key). One
- * merger then commits staged files together, about BATCH_ROWS records a transaction (nextBatch):
- * few large commits, which DuckDB writes as whole row groups of its own. Each file's rows,
- * rejected rows and its ingest_runs record go in the same transaction. If a batch fails to
- * merge, it is rolled back and its halves merged on their own, down to single files, so a file
- * that breaks the merge is isolated too.
+ * Staging runs on two connections at once (one file's JSON parse is single-threaded), each file
+ * or group into an in-memory database of its own (staged.ts), finished there as the target asks
+ * (jobs: the job key). One merger then commits staged files together, about BATCH_ROWS records a
+ * transaction (nextBatch): few large commits, which DuckDB writes as whole row groups of its own.
+ * In the load's last stretch the merger keeps its transaction open and writes each file into it
+ * as it is staged (flush), so that little is left to merge once the last file is staged. Each
+ * file's rows, rejected rows and its ingest_runs record go in the same transaction. If writing a
+ * file fails, the transaction is rolled back, what was written before is written again, and the
+ * failing part by halves down to the single file that broke it, which alone fails (streamPart).
  *
  * A source whose statement costs much more per file than per record (Spark event logs: ~150 ms of
  * binding and optimizing per log; YARN responses: plans, and regular expressions compiled and
@@ -33,11 +35,11 @@
  * ingest_runs BATCH_MAX_FILES at a time, in one statement (a reload skips everything).
  */
 import fs from 'node:fs';
-import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/open.js';
 import { ident } from '../warehouse/schema.js';
 import { FileFormatError, duckdbReason, type ClusterZones, type Source } from './source.js';
-import { dropStagedSql, ownRows, ownTables, splitRejects, stageGroupTables, stagedSelect, type Claimed, type FileMeta, type StagedFile } from './staged.js';
+import { attachStaging, detachStagingSql, dropStagedSql, ownRows, ownTables, splitRejects, stageGroupTables, stagedSelect, type Claimed, type FileMeta, type StagedFile } from './staged.js';
 import { fileMeta, loadedRuns, sha256, shaKey, statKey, type LoadedRun } from './loaded.js';
 import type { Settings } from '../settings.js';
 
@@ -55,6 +57,8 @@ export interface IngestOptions {
   concurrency?: number;
   /** Records per merge transaction (default BATCH_ROWS). */
   batchRows?: number;
+  /** Records still to come below which the merger writes each staged file as it comes (default two row groups: flush). */
+  streamRows?: number;
   /** Files at least this large are hashed while staged (default HASH_WHILE_STAGING_BYTES). */
   hashWhileStagingBytes?: number;
   onFile?(result: FileResult): void;
@@ -91,7 +95,7 @@ export const ROW_GROUP_ROWS = 122_880;
 export const BATCH_ROWS = (3 * ROW_GROUP_ROWS) / 2 + 1;
 /** Files at least this large are hashed while staged rather than before. */
 export const HASH_WHILE_STAGING_BYTES = 64 << 20;
-/** At most this many staging tables (a file's own, or a group's: staged.ts) wait for a merge: many small files would otherwise pile up tables in `stg`, and every catalog operation slows with their number. */
+/** At most this many staging databases (a file's own, or a group's: staged.ts) wait for a merge: many small files would otherwise pile up databases and tables, and every catalog operation slows with their number. */
 export const BATCH_FILES = 48;
 /** At most this many files merge together (files are reported loaded as their batch commits: a group's files in one or two batches). */
 export const BATCH_MAX_FILES = 4 * BATCH_FILES;
@@ -118,6 +122,9 @@ export const GROUP_MIN_BYTES = 16 << 20;
 /** Files looked at (and, if small, hashed) ahead of the last claimed: the next group of each staging connection. */
 const LOOK_AHEAD = 2 * GROUP_FILES;
 
+/** Whether DuckDB leaves a transaction's rows as they are written: under a row group, or whole row groups and a last one over half full (ROW_GROUP_ROWS). */
+const settles = (rows: number) => rows < ROW_GROUP_ROWS || rows % ROW_GROUP_ROWS === 0 || 2 * (rows % ROW_GROUP_ROWS) > ROW_GROUP_ROWS;
+
 /**
  * How many of the staged files waiting (their row counts, in the order given) the next merge
  * transaction takes. It takes files in order until `target` rows (always at least one file, and
@@ -127,7 +134,6 @@ const LOOK_AHEAD = 2 * GROUP_FILES;
  * full, which no later checkpoint merges with its neighbours.
  */
 export function nextBatch(rows: readonly number[], target: number): number {
-  const settles = (n: number) => n < ROW_GROUP_ROWS || n % ROW_GROUP_ROWS === 0 || 2 * (n % ROW_GROUP_ROWS) > ROW_GROUP_ROWS;
   const sums = [rows[0]];
   for (let k = 1; k < Math.min(rows.length, BATCH_MAX_FILES) && sums[k - 1] < target && sums[k - 1] + rows[k] <= 2 * ROW_GROUP_ROWS; k++) {
     sums.push(sums[k - 1] + rows[k]);
@@ -156,7 +162,6 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     opts.warn?.(message);
   };
   const main = wh.conn;
-  await main.run(`attach if not exists ':memory:' as stg`);
   // Run ids are handed out here: only one process can hold the warehouse open for writing.
   // Run ids follow the order the files were given (file i gets firstRunId + i), whichever worker
   // stages it first: where two records tie, the later run — the file given later — wins.
@@ -179,7 +184,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   };
 
   type RunRecord = Pick<FileResult, 'status' | 'rowsRead' | 'rowsWritten' | 'rejects' | 'message'>;
-  const recordRun = (runId: number, meta: FileMeta, started: Date, r: RunRecord) => recordRuns([{ runId, meta, started, r }]);
+  const sqlTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
   /** Runs into ingest_runs, in one statement. */
   const recordRuns = async (runs: { runId: number; meta: FileMeta; started: Date; r: RunRecord }[]) => {
     const col = (f: (x: (typeof runs)[number]) => DuckDBValue) => listValue(runs.map(f));
@@ -187,14 +192,25 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       `insert into ingest_runs (id, cluster, format, file, size_bytes, mtime_ms, sha256, variant, status, rows_read, rows_written, rejects, message, started_at, finished_at)
        select unnest($id::bigint[]), $cluster, $format, unnest($file::varchar[]), unnest($size::bigint[]), unnest($mtime::bigint[]), unnest($sha::varchar[]),
               unnest($variant::varchar[]), unnest($status::varchar[]), unnest($read::bigint[]), unnest($written::bigint[]), unnest($rejects::bigint[]),
-              unnest($message::varchar[]), unnest($started::varchar[])::timestamp, now()::timestamp`,
+              unnest($message::varchar[]), unnest($started::varchar[])::timestamp, $finished::timestamp`,
       {
         id: col((x) => x.runId), cluster: opts.cluster, format, file: col((x) => x.meta.file), size: col((x) => x.meta.size), mtime: col((x) => x.meta.mtimeMs),
         sha: col((x) => x.meta.sha256 ?? null), variant: col((x) => x.meta.variant ?? null), status: col((x) => x.r.status), read: col((x) => x.r.rowsRead),
         written: col((x) => x.r.rowsWritten), rejects: col((x) => x.r.rejects), message: col((x) => x.r.message ?? null),
-        started: col((x) => x.started.toISOString().replace('T', ' ').replace('Z', '')),
+        started: col((x) => sqlTime(x.started)), finished: sqlTime(new Date()),
       },
+      // Typed: a list is otherwise typed by its first item, and one that starts with a null loses the texts after it.
+      { sha: LIST(VARCHAR), variant: LIST(VARCHAR), message: LIST(VARCHAR) },
     );
+  };
+
+  /** Files that failed to stage or to merge, recorded between merge transactions (never in one that may yet roll back). */
+  let failedRuns: Parameters<typeof recordRuns>[0] = [];
+  const recordFailed = async () => {
+    if (open || !failedRuns.length) return;
+    const runs = failedRuns;
+    failedRuns = [];
+    await recordRuns(runs);
   };
 
   const cols = target.columns.map(ident).join(', ');
@@ -251,37 +267,91 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     await insert(`where not exists (select 1 from ${table} t where ${sameKey('t', 'd')})`);
   };
 
-  /** Merge staged files in one transaction; returns rows written per run id. */
-  const mergeBatch = async (batch: StagedFile[]): Promise<Map<number, number>> => {
-    await main.run('begin transaction');
-    try {
-      if (opts.reload) {
-        await main.run(
-          `delete from rejected_rows where ingest_run_id in (select id from ingest_runs where cluster = $c and format = $f and list_contains($shas, sha256))`,
-          { c: opts.cluster, f: format, shas: listValue(batch.map((s) => s.meta.sha256!)) },
-        );
-      }
-      await writeRows(batch);
-      await target.afterMerge?.(main, { lo: Math.min(...batch.map((s) => s.runId)), hi: Math.max(...batch.map((s) => s.runId)) }, opts.settings);
+  /** A merge transaction on `main`, open while its files are written, part by part in the load's last stretch. */
+  let open: { files: StagedFile[]; rows: number } | undefined;
+  const span = (files: StagedFile[]) => ({ lo: Math.min(...files.map((s) => s.runId)), hi: Math.max(...files.map((s) => s.runId)) });
+  /** Write staged files' rows into the open transaction. */
+  const writePart = async (part: StagedFile[]) => {
+    if (opts.reload) {
       await main.run(
-        `insert into rejected_rows select ingest_run_id, $cluster, $format, file, line, reason, raw from (${stagedSelect(batch, 'rej')}) order by ingest_run_id, line`,
-        { cluster: opts.cluster, format },
+        `delete from rejected_rows where ingest_run_id in (select id from ingest_runs where cluster = $c and format = $f and list_contains($shas, sha256))`,
+        { c: opts.cluster, f: format, shas: listValue(part.map((s) => s.meta.sha256!)) },
       );
-      const written = new Map<number, number>(
-        (
-          await main.runAndReadAll(
-            `select ingest_run_id, count(*) from ${ident(target.table)} where ingest_run_id between $lo and $hi group by 1`,
-            { lo: Math.min(...batch.map((s) => s.runId)), hi: Math.max(...batch.map((s) => s.runId)) },
-          )
-        ).getRows().map(([id, n]) => [Number(id), Number(n)]),
-      );
-      await recordRuns(batch.map((s) => ({ ...s, r: { status: 'loaded', rowsRead: s.read, rowsWritten: written.get(s.runId) ?? 0, rejects: s.rejects } })));
-      await main.run('commit');
-      return written;
-    } catch (e) {
-      await main.run('rollback');
-      throw e;
     }
+    await writeRows(part);
+    await target.afterMerge?.(main, span(part), opts.settings);
+  };
+  /** Complete the open transaction of `batch` (its rejects and ingest_runs records) and commit it; returns rows written per run id. */
+  const commitBatch = async (batch: StagedFile[]): Promise<Map<number, number>> => {
+    await main.run(
+      `insert into rejected_rows select ingest_run_id, $cluster, $format, file, line, reason, raw from (${stagedSelect(batch, 'rej')}) order by ingest_run_id, line`,
+      { cluster: opts.cluster, format },
+    );
+    const { lo, hi } = span(batch);
+    const written = new Map<number, number>(
+      (await main.runAndReadAll(`select ingest_run_id, count(*) from ${ident(target.table)} where ingest_run_id between $lo and $hi group by 1`, { lo, hi }))
+        .getRows().map(([id, n]) => [Number(id), Number(n)]),
+    );
+    await recordRuns(batch.map((s) => ({ ...s, r: { status: 'loaded', rowsRead: s.read, rowsWritten: written.get(s.runId) ?? 0, rejects: s.rejects } })));
+    await main.run('commit');
+    return written;
+  };
+  /** A file that broke the merge: recorded as failed, and its staged rows let go. */
+  const failed = async (s: StagedFile, e: unknown) => {
+    const message = `could not be merged into the warehouse: ${duckdbReason(e)}`;
+    failedRuns.push({ runId: s.runId, meta: s.meta, started: s.started, r: { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message } });
+    await recordFailed();
+    finish(s.index, s.meta, s.t0, { status: 'failed', runId: s.runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message });
+    await dropStaged([s]);
+  };
+  /**
+   * Write staged files into the open merge transaction (begun if none is). If that fails, the
+   * transaction is rolled back, the files written into it before are written again, and the part
+   * by halves, down to the single file that broke it, which is recorded as failed: the others go
+   * in the one transaction all the same.
+   */
+  const streamPart = async (part: StagedFile[]): Promise<void> => {
+    if (!open) {
+      await main.run('begin transaction');
+      open = { files: [], rows: 0 };
+    }
+    const good = open.files;
+    try {
+      await writePart(part);
+    } catch (e) {
+      open = undefined;
+      await main.run('rollback');
+      if (good.length) await streamPart(good);
+      if (part.length === 1) return failed(part[0], e);
+      const half = Math.ceil(part.length / 2);
+      await streamPart(part.slice(0, half));
+      return streamPart(part.slice(half));
+    }
+    open = { files: [...good, ...part], rows: open.rows + part.reduce((n, s) => n + s.rows, 0) };
+  };
+  /** Commit the open merge transaction. If that fails, its files are merged again by halves, each in a transaction of its own. */
+  const commitOpen = async (): Promise<void> => {
+    const batch = open!.files;
+    let written: Map<number, number>;
+    try {
+      written = await commitBatch(batch);
+    } catch (e) {
+      open = undefined;
+      await main.run('rollback');
+      if (batch.length === 1) return failed(batch[0], e);
+      const half = Math.ceil(batch.length / 2);
+      for (const h of [batch.slice(0, half), batch.slice(half)]) {
+        await streamPart(h);
+        if (open) await commitOpen();
+      }
+      return;
+    }
+    open = undefined;
+    for (const s of batch) {
+      finish(s.index, s.meta, s.t0, { status: 'loaded', runId: s.runId, rowsRead: s.read, rowsWritten: written.get(s.runId) ?? 0, rejects: s.rejects });
+    }
+    await dropStaged(batch);
+    await recordFailed();
   };
 
   const dropStaged = async (done: StagedFile[]) => {
@@ -294,51 +364,60 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   let pendingTables = new Set<string>();
   /** A batch is due: enough rows, staging tables or files wait. */
   const due = () => pendingRows >= batchRows || pendingTables.size >= BATCH_FILES || pending.length >= BATCH_MAX_FILES;
+  const takePending = (k: number) => {
+    const batch = pending.slice(0, k);
+    pending = pending.slice(k);
+    pendingRows -= batch.reduce((n, s) => n + s.rows, 0);
+    pendingTables = new Set(pending.map((s) => s.tables.rows));
+    return batch;
+  };
+  /** Bytes of the files given; of those staged, failed or skipped; and the rows and bytes of those staged. */
+  let totalBytes = 0; // set once the files are looked at (below)
+  let doneBytes = 0;
+  let stagedRows = 0;
+  let stagedBytes = 0;
   /**
-   * Merge staged files in batches while one is due (or, `all`, until none waits), the files first
-   * given first (nextBatch). The check is made when the merger gets to it: a worker asks for a
-   * merge when its file makes one due, and others may queue files meanwhile.
+   * The load's last stretch: the rows still to come (those waiting, and the files not staged yet
+   * at the rate of those staged) fit in one batch of two row groups. From there the merger keeps
+   * one transaction open and writes each file into it as it is staged, and commits it once it
+   * holds batchRows or the load ends. Otherwise the last batch would be merged only once its
+   * files were all staged, on one thread, while the cores stood idle (~0.8 s of 1M YARN apps).
+   */
+  const lastStretch = () =>
+    stagedBytes > 0 && pendingRows + ((totalBytes - doneBytes) * stagedRows) / stagedBytes <= (opts.streamRows ?? 2 * ROW_GROUP_ROWS);
+  /**
+   * Merge what is staged. Before the last stretch, in batches while one is due, the files first
+   * given first (nextBatch). In it (and at the end, `all`), each file as it comes, into the open
+   * transaction, which is committed when the next file would take it past two row groups, or at
+   * the end. The check is made when the merger gets to it: a worker asks for a merge when its
+   * file is staged, and others may queue files meanwhile.
    */
   const flush = async (all = false) => {
-    while (pending.length && (all || due())) {
+    for (;;) {
       pending.sort((a, b) => a.index - b.index);
-      const k = nextBatch(pending.map((s) => s.rows), batchRows);
-      const batch = pending.slice(0, k);
-      pending = pending.slice(k);
-      pendingRows -= batch.reduce((n, s) => n + s.rows, 0);
-      pendingTables = new Set(pending.map((s) => s.tables.rows));
-      await mergeOrIsolate(batch);
+      if (!open && !all && !lastStretch()) {
+        if (!pending.length || !due()) return;
+        await streamPart(takePending(nextBatch(pending.map((s) => s.rows), batchRows)));
+        if (open) await commitOpen();
+        continue;
+      }
+      let rows = open?.rows ?? 0;
+      const files = open?.files.length ?? 0;
+      let k = 0;
+      while (k < pending.length && (rows === 0 || rows + pending[k].rows <= 2 * ROW_GROUP_ROWS) && files + k < BATCH_MAX_FILES) rows += pending[k++].rows;
+      const full = k < pending.length; // the next file does not fit (files queued meanwhile do not count)
+      if (k) await streamPart(takePending(k));
+      // Committed once the next file does not fit, or at the end.
+      if (open && (all || full)) await commitOpen();
+      if (!pending.length) return;
     }
   };
-  const mergeOrIsolate = async (batch: StagedFile[]): Promise<void> => {
-    try {
-      const written = await mergeBatch(batch);
-      for (const s of batch) {
-        finish(s.index, s.meta, s.t0, { status: 'loaded', runId: s.runId, rowsRead: s.read, rowsWritten: written.get(s.runId) ?? 0, rejects: s.rejects });
-      }
-    } catch (e) {
-      if (batch.length === 1) {
-        const s = batch[0];
-        const message = `could not be merged into the warehouse: ${duckdbReason(e)}`;
-        await recordRun(s.runId, s.meta, s.started, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message });
-        finish(s.index, s.meta, s.t0, { status: 'failed', runId: s.runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message });
-      } else {
-        // Isolate the file that broke the batch: merge each half on its own, down to single files
-        // (a batch of a whole group holds many files).
-        const half = Math.ceil(batch.length / 2);
-        await mergeOrIsolate(batch.slice(0, half));
-        await mergeOrIsolate(batch.slice(half));
-        return;
-      }
-    }
-    await dropStaged(batch);
-  };
-
   let next = 0;
   const workers = Math.max(1, Math.min(opts.concurrency ?? 2, files.length));
   const sizes = await Promise.all(files.map((f) => fs.promises.stat(typeof f === 'string' ? f : f.path).then((st) => st.size, () => 0)));
   /** Bytes of the files not claimed yet (a directory counts 0: groups are sized by them only roughly). */
   let unclaimed = sizes.reduce((a, b) => a + b, 0);
+  totalBytes = unclaimed;
   const hashFirstBelow = opts.hashWhileStagingBytes ?? HASH_WHILE_STAGING_BYTES;
   const work = async () => {
     let group: Claimed[] = [];
@@ -378,6 +457,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   /** Skipped files wait to be recorded together: a transaction each would cost more than the skipping (789 Spark logs: 5 s). */
   let skipped: { c: Claimed; message: string }[] = [];
   const recordSkipped = async () => {
+    if (open) return; // not in a transaction that may yet roll back
     const batch = skipped;
     skipped = [];
     if (!batch.length) return;
@@ -386,6 +466,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     for (const { c, message } of batch) finish(c.index, c.meta, c.t0, { ...r, message, runId: c.runId });
   };
   const skip = async (c: Claimed, prior: LoadedRun) => {
+    doneBytes += c.meta.size;
     c.meta.sha256 = prior.sha256;
     skipped.push({ c, message: `already loaded (run ${prior.id}); --reload loads it again` });
     if (skipped.length >= BATCH_MAX_FILES) await onMain(recordSkipped);
@@ -444,9 +525,11 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   const stageOne = async (conn: DuckDBConnection, c: Claimed) => {
     const { index: i, runId, meta, started, t0 } = c;
     let staged: StagedFile;
+    const tables = ownTables(runId);
+    const rowsTable = tables.rows;
     try {
       const sel = await opts.source.stage({ ...stageContext(conn), file: meta.path, size: meta.size });
-      const rowsTable = `stg.rows_${runId}`;
+      await attachStaging(conn, tables);
       await conn.run(
         `create table ${rowsTable} as select *, cast($run as bigint) as ingest_run_id from (${sel.rows.sql})`,
         { ...sel.rows.params, run: runId },
@@ -455,43 +538,58 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
       let rejects: number;
       if (sel.rejects === 'in-rows') {
         // One table holds both: the rejects are split out.
-        rejects = await splitRejects(conn, rowsTable, `stg.rej_${runId}`, { run: 'cast($run as bigint)', file: '$file', params: { run: runId, file: meta.file } });
+        rejects = await splitRejects(conn, rowsTable, tables.rej, { run: 'cast($run as bigint)', file: '$file', params: { run: runId, file: meta.file } });
         rows = Number((await conn.runAndReadAll(`select count(*) from ${rowsTable}`)).getRows()[0][0]);
       } else {
         await conn.run(
-          `create table stg.rej_${runId} as select cast($run as bigint) as ingest_run_id, $file as file, line, reason, raw from (${sel.rejects.sql})`,
+          `create table ${tables.rej} as select cast($run as bigint) as ingest_run_id, $file as file, line, reason, raw from (${sel.rejects.sql})`,
           { ...sel.rejects.params, run: runId, file: meta.file },
         );
         [rows, rejects] = (
-          await conn.runAndReadAll(`select (select count(*) from ${rowsTable}), (select count(*) from stg.rej_${runId})`)
+          await conn.runAndReadAll(`select (select count(*) from ${rowsTable}), (select count(*) from ${tables.rej})`)
         ).getRows()[0].map(Number);
       }
       await finishing?.fill(conn, rowsTable);
-      staged = { index: i, runId, meta, started, t0, rows, read: sel.read ?? rows, rejects, tables: ownTables(runId) };
+      staged = { index: i, runId, meta, started, t0, rows, read: sel.read ?? rows, rejects, tables };
     } catch (e) {
-      await conn.run(`drop table if exists stg.rows_${runId}; drop table if exists stg.rej_${runId}`);
+      await conn.run(detachStagingSql(tables));
       const reason = e instanceof FileFormatError ? e.message : duckdbReason(e);
       const message = `cannot be read as ${format}: ${reason}`;
-      await onMain(() => recordRun(runId, meta, started, { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message }));
+      doneBytes += meta.size;
+      failedRuns.push({ runId, meta, started, r: { status: 'failed', rowsRead: 0, rowsWritten: 0, rejects: 0, message } });
+      await onMain(recordFailed);
       finish(i, meta, t0, { status: 'failed', runId, rowsRead: 0, rowsWritten: 0, rejects: 0, message });
       return;
     }
     await c.hashing.catch(() => undefined);
     const prior = opts.reload || meta.sha256 === undefined ? undefined : loaded!.bySha.get(shaKey(meta.sha256, meta.variant));
     if (prior) {
-      await conn.run(`drop table if exists stg.rows_${runId}; drop table if exists stg.rej_${runId}`);
+      await conn.run(detachStagingSql(tables));
       return skip(c, prior);
     }
-    await queue(conn, staged);
+    await queue(conn, [staged]);
   };
-  /** A staged file waits for the merger; a batch large enough is merged. */
-  const queue = async (conn: DuckDBConnection, staged: StagedFile) => {
-    await finishing?.check?.(conn, ownRows(staged), staged.meta.file, format, warnOnce);
-    pending.push(staged);
-    pendingRows += staged.rows;
-    pendingTables.add(staged.tables.rows);
-    if (due()) await onMain(() => flush());
+  /** Staged files (one, or a group's) wait for the merger, which merges them if it is time to (flush). */
+  const queue = async (conn: DuckDBConnection, staged: StagedFile[]) => {
+    for (const s of staged) {
+      await finishing?.check?.(conn, ownRows(s), s.meta.file, format, warnOnce);
+      pending.push(s);
+      pendingRows += s.rows;
+      pendingTables.add(s.tables.rows);
+      doneBytes += s.meta.size;
+      stagedRows += s.rows;
+      stagedBytes += s.meta.size;
+    }
+    if (open || lastStretch()) {
+      // The last stretch: the merger writes the file when it can, and the worker stages on (the
+      // rows to come are few). Before it, the worker that made a batch due waits for its merge:
+      // staged rows do not pile up faster than they are merged.
+      onMain(() => flush()).catch((e) => (streamError ??= e));
+    } else if (due()) {
+      await onMain(() => flush());
+    }
   };
+  let streamError: unknown;
   /**
    * Stage a group of files in one statement (Source.stageMany: one plan for them all) into the
    * group's staging tables (staged.ts). If the group fails, its files are staged one by one, so
@@ -500,7 +598,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   const stageGroup = async (group: Claimed[]) => {
     const staged = group.length > 1 ? await withConn(async (conn) => {
       const together = await stageTogether(conn, group).catch(() => undefined);
-      for (const s of together ?? []) await queue(conn, s);
+      if (together) await queue(conn, together);
       return together;
     }) : undefined;
     if (!staged) for (const c of group) await withConn((conn) => stageOne(conn, c));
@@ -514,9 +612,17 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   try {
     await Promise.all(Array.from({ length: workers }, work));
     await onMain(() => flush(true));
+    if (streamError) throw streamError;
+    await onMain(recordFailed);
     await onMain(recordSkipped);
   } finally {
-    await main.run(`detach database if exists stg`);
+    if (open) {
+      open = undefined;
+      await main.run('rollback').catch(() => undefined);
+    }
+    // Staging databases left by a load that failed part-way.
+    const left = (await main.runAndReadAll(`select database_name from duckdb_databases() where starts_with(database_name, 'stg_')`)).getRows();
+    for (const [db] of left) await main.run(`detach database if exists ${ident(String(db))}`);
     await threads.restore();
   }
   return results;

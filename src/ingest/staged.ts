@@ -1,17 +1,22 @@
 /**
- * Staged files waiting for the merger (pipeline.ts), and the tables in the staging database
- * `stg` their rows and rejects wait in:
+ * Staged files waiting for the merger (pipeline.ts), and where their rows and rejects wait: each
+ * file or group in an in-memory database of its own, attached for it and detached once merged.
  *
- *   a file staged alone      its own tables, stg.rows_<run> and stg.rej_<run>
- *   a group staged together  (Source.stageMany) the group's tables, stg.grp_rows_<run> and
- *                            stg.grp_rej_<run> (after the run of its first file), shared by its
- *                            files, each row tagged with its file's ingest_run_id
+ *   a file staged alone      stg_<run>.rows and stg_<run>.rej
+ *   a group staged together  (Source.stageMany) stg_g<run>.rows and stg_g<run>.rej (after the run
+ *                            of its first file), shared by its files, each row tagged with its
+ *                            file's ingest_run_id
+ *
+ * A database of its own, rather than tables in one shared staging database, because a merge
+ * transaction sees a table only if it was there when the transaction first read its database: a
+ * transaction that stays open while files are staged (pipeline.ts, the last batch of a load) reads
+ * each later file's database for the first time after that file was staged, and so sees it.
  *
  * The merger reads either kind the same way (stagedSelect): a whole group's tables as they are, a
  * part of a group (a file merged on its own after its batch failed) by its run ids. So a grouped
  * file is merged, counted, recorded and, if it breaks the merge, rolled back alone, exactly like a
  * file staged alone, without its rows being copied out of its group's tables first (789 Spark
- * logs: 1,578 statements, 4.6 s). A group's tables are dropped with its last file.
+ * logs: 1,578 statements, 4.6 s). A group's database is detached with its last file.
  */
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { StagedGroup } from './source.js';
@@ -55,14 +60,22 @@ export interface StagedFile {
 
 /** The staging tables a file's rows and rejects are in. */
 export interface StagedTables {
+  /** The in-memory database they are in. */
+  db: string;
   rows: string;
   rej: string;
   /** A group's tables: how many files they hold, and how many of those are not merged (or failed) yet. */
   shared?: { files: number; left: number };
 }
 
-/** The tables of a file staged alone. */
-export const ownTables = (runId: number): StagedTables => ({ rows: `stg.rows_${runId}`, rej: `stg.rej_${runId}` });
+/** The tables of a file staged alone (in a database not attached yet: attachStaging). */
+export const ownTables = (runId: number): StagedTables => inDb(`stg_${runId}`);
+const inDb = (db: string): StagedTables => ({ db, rows: `${db}.rows`, rej: `${db}.rej` });
+
+/** Attach the in-memory database a file's or group's tables are staged in. */
+export const attachStaging = (conn: DuckDBConnection, t: StagedTables) => conn.run(`attach ':memory:' as ${t.db}`);
+/** SQL that detaches a staging database, and so drops its tables. */
+export const detachStagingSql = (t: StagedTables) => `detach database if exists ${t.db};`;
 
 /** SQL: the staged rows (or rejects) of a batch's files, one SELECT per table (a group's filtered to its files in the batch unless all are). */
 export function stagedSelect(batch: StagedFile[], what: 'rows' | 'rej', columns = '*'): string {
@@ -77,13 +90,13 @@ export function stagedSelect(batch: StagedFile[], what: 'rows' | 'rej', columns 
     .join(' union all ');
 }
 
-/** SQL that drops the staging tables of merged (or failed) files, where no other file still needs them; undefined if none. */
+/** SQL that detaches the staging databases of merged (or failed) files, where no other file still needs them; undefined if none. */
 export function dropStagedSql(done: StagedFile[]): string | undefined {
   const drop: string[] = [];
   for (const s of done) {
     const shared = s.tables.shared;
     if (shared && --shared.left > 0) continue;
-    drop.push(`drop table if exists ${s.tables.rows}; drop table if exists ${s.tables.rej};`);
+    drop.push(detachStagingSql(s.tables));
   }
   return drop.length ? drop.join(' ') : undefined;
 }
@@ -99,10 +112,11 @@ export async function stageGroupTables(
   group: Claimed[],
   finishing?: { fill(conn: DuckDBConnection, staged: string): Promise<void> },
 ): Promise<StagedFile[]> {
-  const tables: StagedTables = { rows: `stg.grp_rows_${group[0].runId}`, rej: `stg.grp_rej_${group[0].runId}`, shared: { files: group.length, left: group.length } };
+  const tables: StagedTables = { ...inDb(`stg_g${group[0].runId}`), shared: { files: group.length, left: group.length } };
   const runs = listValue(group.map((c) => c.runId));
   const files = listValue(group.map((c) => c.meta.file));
   try {
+    await attachStaging(conn, tables);
     await conn.run(
       `create table ${tables.rows} as select * exclude (_input), cast($runs[_input + 1] as bigint) as ingest_run_id${sel.rejects === 'in-rows' ? ', _input' : ''} from (${sel.rows.sql})`,
       { ...sel.rows.params, runs },
@@ -124,7 +138,7 @@ export async function stageGroupTables(
       return { index: c.index, runId: c.runId, meta: c.meta, started: c.started, t0: c.t0, rows: n, read: n, rejects: rejects.get(c.runId) ?? 0, tables };
     });
   } catch (e) {
-    await conn.run(`drop table if exists ${tables.rows}; drop table if exists ${tables.rej}`);
+    await conn.run(detachStagingSql(tables));
     throw e;
   }
 }

@@ -127,14 +127,15 @@ describe('ingest pipeline', () => {
     fs.writeFileSync(later, text.replace('"Spark shell"', '"given later"'));
     const wh = await openWarehouse(path.join(dir, 'w.duckdb'));
     try {
-      // The file given first waits to be staged until the later one is merged (a batch a file).
+      // The file given first waits to be staged until the later one is merged (a batch a file, and
+      // no last stretch, which would hold both in one transaction).
       const source = await sourceFor('yarn-apps');
       let merged: () => void = () => undefined;
       const laterMerged = new Promise<void>((resolve) => (merged = resolve));
       const held = { ...source, stage: async (ctx: Parameters<typeof source.stage>[0]) => (ctx.file === earlier && (await laterMerged), source.stage(ctx)) };
       const order: string[] = [];
       const opts = {
-        source: held, cluster: 'prod', timezone: 'UTC', settings: defaultSettings(), concurrency: 2, batchRows: 1,
+        source: held, cluster: 'prod', timezone: 'UTC', settings: defaultSettings(), concurrency: 2, batchRows: 1, streamRows: 0,
         onFile: (r: { file: string }) => (order.push(path.basename(r.file)), r.file === later && merged()),
       };
       const results = await ingestFiles(wh, [earlier, later], opts);
