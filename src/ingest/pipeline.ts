@@ -609,8 +609,11 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
   };
 
   const threads = await oneThreadPerQuery(main, sizes, workers);
+  let restored: Promise<void> | undefined;
   try {
     await Promise.all(Array.from({ length: workers }, work));
+    // Staging is done: DuckDB's threads back while the merger finishes (on a connection of their own).
+    restored = withConn((conn) => threads.restore(conn));
     await onMain(() => flush(true));
     if (streamError) throw streamError;
     await onMain(recordFailed);
@@ -623,7 +626,7 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
     // Staging databases left by a load that failed part-way.
     const left = (await main.runAndReadAll(`select database_name from duckdb_databases() where starts_with(database_name, 'stg_')`)).getRows();
     for (const [db] of left) await main.run(`detach database if exists ${ident(String(db))}`);
-    await threads.restore();
+    await (restored ?? threads.restore(main));
   }
   return results;
 }
@@ -636,12 +639,12 @@ export async function ingestFiles(wh: Warehouse, files: FileInput[], opts: Inges
  * the bytes (a month's sacct dump beside a day's), keep DuckDB's threads for parallelism
  * within a file. `threads` is a setting of the whole database instance, so it is put back after.
  */
-async function oneThreadPerQuery(conn: DuckDBConnection, sizes: number[], workers: number): Promise<{ restore(): Promise<void> }> {
+async function oneThreadPerQuery(conn: DuckDBConnection, sizes: number[], workers: number): Promise<{ restore(on: DuckDBConnection): Promise<void> }> {
   const total = sizes.reduce((a, b) => a + b, 0);
   const largest = Math.max(0, ...sizes);
   const acrossFiles = workers > 1 && sizes.length >= 4 * workers && largest * 4 * workers <= total;
   if (!acrossFiles) return { restore: async () => undefined };
   const prior = Number((await conn.runAndReadAll(`select current_setting('threads')`)).getRows()[0][0]);
   await conn.run(`set threads = 1`);
-  return { restore: () => conn.run(`set threads = ${prior}`).then(() => undefined) };
+  return { restore: (on) => on.run(`set threads = ${prior}`).then(() => undefined) };
 }
