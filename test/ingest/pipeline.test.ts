@@ -1,9 +1,10 @@
 /** The load contract: one transaction per file, idempotent reloads, newer records win, nothing lost. */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { fixture, job, query, runCli, tmpDir } from '../helpers.js';
+import { MAIN, fixture, job, query, runCli, tmpDir } from '../helpers.js';
 import { BATCH_MAX_FILES, BATCH_ROWS, ROW_GROUP_ROWS, ingestFiles, nextBatch } from '../../src/ingest/pipeline.js';
 import { sourceFor } from '../../src/ingest/sources.js';
 import { defaultSettings } from '../../src/settings.js';
@@ -220,6 +221,18 @@ describe('merge batches (nextBatch)', () => {
 });
 
 describe('command line', () => {
+  it('the built command is executable, so `npx gazette` runs it (npm runs a package\'s own bin as a program)', async () => {
+    const r = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn(MAIN, ['--version'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    assert.equal(r.code, 0);
+    assert.match(r.out, /^\d+\.\d+\.\d+\n$/);
+  });
+
   it('without --format, tells the format from the content', async () => {
     const r = await runCli(['ingest', '--db', path.join(tmpDir(), 'w.duckdb'), '--cluster', 'prod', yarn('eagle__mrrunningapp.json')]);
     assert.equal(r.code, 0, r.stderr);
