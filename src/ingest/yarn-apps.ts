@@ -188,6 +188,17 @@ const NOT_APPS =
   'not a ResourceManager apps response (no "apps": {"app": [...]} or "app": {...} at its start). Check the file came from /ws/v1/cluster/apps, or pass the right --format.';
 
 /**
+ * SQL: a comma-separated tag list (applicationTags) as a list of tags, each without the spaces
+ * around it, empty ones left out; null for a blank list. A list with no space and no empty tag,
+ * which is what YARN writes, is split as it is: the same tags as the regular expression's, for a
+ * quarter of its cost (1M bench apps: 0.38 against 0.10 CPU-s).
+ */
+export const splitTags = (t: string) =>
+  `case when ltrim(${t}) <> '' then
+     case when contains(${t}, ' ') or contains(${t}, ',,') or starts_with(${t}, ',') or ends_with(${t}, ',')
+          then regexp_extract_all(${t}, '[^, ][^,]*[^, ]|[^, ]') else string_split(${t}, ',') end end`;
+
+/**
  * The SELECT mapping responses of one shape and set of fields (as peeked) to job rows, rejects in
  * them (`_reason`, `_raw`); with `grouped`, each row tagged with its file's `input`. Its parameters
  * are named with `p` before them, so that several can be joined in one statement.
@@ -291,9 +302,7 @@ function appsMapping(
        null::double as time_limit_s,
        null::integer as exit_code,
        nullif(case when regexp_matches(a.diagnostics, '^\\p{Zs}|\\p{Zs}$') then trim(a.diagnostics) else a.diagnostics end, '') as diagnostics,
-       -- the comma-separated tags, each without the spaces around it, empty ones left out
-       case when ltrim(a.applicationTags) <> ''
-            then regexp_extract_all(a.applicationTags, '[^, ][^,]*[^, ]|[^, ]') end as tags,
+       ${splitTags('a.applicationTags')} as tags,
        ${extra} as extra,
        rec as _line,
        reason as _reason,

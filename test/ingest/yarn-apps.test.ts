@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it, before } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { fixture, job, query, runCli, tmpDir } from '../helpers.js';
+import { splitTags } from '../../src/ingest/yarn-apps.js';
 
 const yarn = (f: string) => fixture('yarn', f);
 
@@ -180,5 +182,36 @@ describe('yarn-apps: edge cases', () => {
     assert.equal((await runCli(['ingest', '--db', db, '--format', 'yarn-apps', yarn('apps-workflow-tags.json')])).code, 0);
     const keys = await query<{ job_key: string }>(db, `select distinct job_key from jobs`);
     assert.deepEqual(keys.map((k) => k.job_key), ['wf:daily_orders/load']);
+  });
+});
+
+describe('yarn-apps: applicationTags (splitTags)', () => {
+  it('splits a tag list as YARN writes it (commas, no spaces) and a hand-typed one with spaces and empty tags alike', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    try {
+      const cases: [string, string[] | null][] = [
+        ['', null],
+        ['   ', null],
+        ['tag1', ['tag1']],
+        ['airflow_dag_id:daily,airflow_task_id:load,team:sales', ['airflow_dag_id:daily', 'airflow_task_id:load', 'team:sales']],
+        [' a , b ', ['a', 'b']],
+        ['a,,b', ['a', 'b']],
+        [',a', ['a']],
+        ['a,', ['a']],
+        ['a b,c', ['a b', 'c']],
+        [' , ', []],
+        // U+3000 is not a space the list is split on or trimmed of (only ' ' is), with or without one
+        ['\u3000a,b', ['\u3000a', 'b']],
+        ['\u3000a, b', ['\u3000a', 'b']],
+      ];
+      for (const [text, want] of cases) {
+        const got = (await conn.runAndReadAll(`select ${splitTags('$t')}`, { t: text })).getRowsJS()[0][0];
+        assert.deepEqual(got, want, JSON.stringify(text));
+      }
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
   });
 });
