@@ -102,7 +102,7 @@ export const JOBS: Target = {
     await checkJobKeyRules(conn, jobKey.rules, settings.file ?? 'built-in rules');
     return {
       async fill(c, staged) {
-        await c.run(jobKey.fill(staged), jobKey.params);
+        await jobKey.fill(c, staged);
       },
       async check(c, staged, file, format, warnOnce) {
         const sql = `select distinct raw_state from ${staged} where state = 'UNKNOWN' and raw_state is not null limit 20`;

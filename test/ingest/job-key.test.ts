@@ -113,12 +113,12 @@ describe('job_key', () => {
 
   it('fill (an UPDATE, each distinct name keyed once) gives the keys wrap gives each row', async () => {
     // Names repeated (as recurring jobs' are), null names, users and queues, workflow tags, a key
-    // given by the file, and a name shared by a tagged and an untagged row.
-    const names = ['etl_daily_20261004', 'etl_daily_20261004', 'etl_daily_20261005', null, '', 'Spark shell', 'application_1479206441898_30784 run', 'etl_daily_20261004', 'QuasiMonteCarlo'];
-    const users = ['alice', 'bob', 'alice', 'carol', null, 'dave', 'erin', 'alice', null];
-    const queues = ['etl', 'etl', null, 'adhoc', 'q', 'q', 'q', 'etl', 'default'];
-    const tags = [null, null, null, null, null, null, null, ['airflow_dag_id:daily_load', 'x'], ['workflow_id:w1']];
-    const given = [null, null, null, null, null, 'own key', null, null, null];
+    // given by the file, a name shared by a tagged and an untagged row, and tags with no workflow.
+    const names = ['etl_daily_20261004', 'etl_daily_20261004', 'etl_daily_20261005', null, '', 'Spark shell', 'application_1479206441898_30784 run', 'etl_daily_20261004', 'QuasiMonteCarlo', 'etl_daily_20261006'];
+    const users = ['alice', 'bob', 'alice', 'carol', null, 'dave', 'erin', 'alice', null, 'frank'];
+    const queues = ['etl', 'etl', null, 'adhoc', 'q', 'q', 'q', 'etl', 'default', 'etl'];
+    const tags = [null, null, null, null, null, null, null, ['airflow_dag_id:daily_load', 'x'], ['workflow_id:w1'], ['team:data', 'airflow_run_id:r1']];
+    const given = [null, null, null, null, null, 'own key', null, null, null, null];
     const settings = { ...defaults, jobKey: { ...defaults.jobKey, extraRules: [{ pattern: 'Monte', replace: '<m>' }] } };
     const k = buildJobKeySql(settings);
     const lit = (v: string | null) => (v === null ? 'null' : `'${v.replace(/'/g, "''")}'`);
@@ -127,12 +127,12 @@ describe('job_key', () => {
     const rows = `select * from (values ${values.join(', ')}) v(i, name, "user", queue, tags, job_key)`;
     const wrapped = (await conn.runAndReadAll(`select job_key from (${k.wrap(rows)}) order by i`, k.params)).getRows().map((r) => r[0]);
     await conn.run(`create or replace temp table staged as ${rows}`);
-    await conn.run(k.fill('staged'), k.params);
+    await k.fill(conn, 'staged');
     const filled = (await conn.runAndReadAll(`select job_key from staged order by i`)).getRows().map((r) => r[0]);
     assert.deepEqual(filled, wrapped);
     assert.deepEqual(filled, [
       'etl_daily_<date> [alice@etl]', 'etl_daily_<date> [bob@etl]', 'etl_daily_<date> [alice@?]', ' [carol@adhoc]', ' [?@q]',
-      'own key', '<app-id> run [erin@q]', 'wf:daily_load', 'wf:w1',
+      'own key', '<app-id> run [erin@q]', 'wf:daily_load', 'wf:w1', 'etl_daily_<date> [frank@etl]',
     ]);
   });
 
