@@ -87,7 +87,7 @@ describe('job_key', () => {
       'etl', '_', '-', '.', '/', ':', ' ', '=', '#', '<', '>', 'x', 'T08', '08', '10', '04', '2026', '1999', '2019', '20', '19', '0', '9',
       'Q3', 'q1', '-Q', 'app-', '20161115172038', '-0000', 'local-', '1422981759269', 'application_', 'appattempt_', 'job_', 'task_',
       'attempt_', 'container_e11_', '1479206441898', '_30784', '_m', '_000001', '0002383', '-161115184801730', '-oozie-', 'oozi-W',
-      '@12', 'hour', 'hr', 'h', 'H', 'retry', 'try', 'Attempt', '123e4567-e89b-12d3-a456-426614174000', 'deadbeef-abcd-abcd-abcd-abcdefabcdef',
+      '@12', 'hour', 'hr', 'h', 'H', 'retry', 'try', 'Attempt', 'TRY', 'ReTrY', 'ATTEMPT', 'aTTempt#', '2026Q4', '2026-q2', 'Q', '123e4567-e89b-12d3-a456-426614174000', 'deadbeef-abcd-abcd-abcd-abcdefabcdef',
       'DEADBEEF', '-abcd', '1700000000', '1700000000123', '987654', '12345', '2026-10', '2026_10_04',
       // whole ids, which the parts above rarely make by chance
       'application_1479206441898_30784', 'appattempt_1479206441898_30784_000002', 'job_1326381300833_2_2', 'task_1326381300833_2_m_3',
